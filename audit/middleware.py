@@ -1,0 +1,47 @@
+"""Remembers the current request's user and client address for the audit log, so
+services can record them without every call passing the request along."""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    client_ip: str | None
+
+
+_current: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar(
+    "audit_request", default=None
+)
+
+
+def current_request_context() -> RequestContext | None:
+    return _current.get()
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    # Behind nginx the real address is in X-Forwarded-For; trust it only when the
+    # deployment says a proxy is in front (docs/deploy.md), else it can be forged.
+    if getattr(settings, "TRUST_X_FORWARDED_FOR", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip() or None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class RequestContextMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = _current.set(RequestContext(client_ip=client_ip(request)))
+        try:
+            return self.get_response(request)
+        finally:
+            _current.reset(token)

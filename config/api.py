@@ -1,0 +1,106 @@
+"""The JSON API for devices and outside clients: /api/v1/, OpenAPI at
+/api/v1/openapi.json, interactive docs at /api/v1/docs.
+
+Errors share one shape: {"error": code, "message": text a person can act on, …}.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from common.errors import DomainError
+from org.api import router as org_router
+from workdays.api import router as workdays_router
+
+api = NinjaAPI(
+    title="住房公积金窗口服务管理系统 API",
+    version="1",
+    description="设备（取号机、叫号显示屏、评价器）与外部系统使用的接口。认证：`Authorization: Bearer <令牌>`。",
+    urls_namespace="api",
+)
+
+
+class HealthOut(Schema):
+    status: str
+
+
+@api.get("/health", response=HealthOut, tags=["system"], summary="健康检查")
+def health(request: HttpRequest) -> dict[str, str]:
+    return {"status": "ok"}
+
+
+def _describe(errors: list[dict]) -> str:
+    parts = []
+    for err in errors:
+        loc = [str(p) for p in err.get("loc", ()) if p not in ("query", "path", "body", "form")]
+        where = ".".join(loc) or "输入"
+        parts.append(f"{where}：{_translate(err)}")
+    return "；".join(parts) or "输入无效。"
+
+
+def _translate(err: dict) -> str:
+    kind = err.get("type", "")
+    if kind == "missing":
+        return "缺少此项"
+    if kind.startswith("date"):
+        return "日期格式应为 YYYY-MM-DD，且是真实存在的日期"
+    if kind.startswith("int"):
+        return "应为整数"
+    if kind.startswith("bool"):
+        return "应为 true 或 false"
+    return str(err.get("msg", "无效"))
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    return api.create_response(
+        request,
+        {"error": "invalid_input", "message": _describe(exc.errors), "detail": exc.errors},
+        status=422,
+    )
+
+
+@api.exception_handler(DjangoValidationError)
+def on_django_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    return api.create_response(
+        request, {"error": "invalid_input", "message": "；".join(exc.messages)}, status=422
+    )
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(
+        request, {"error": "unauthorized", "message": "需要登录或有效的接口令牌。"}, status=401
+    )
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    message = str(exc) or "您的角色无权进行此操作。"
+    return api.create_response(request, {"error": "forbidden", "message": message}, status=403)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"error": "not_found", "message": "未找到。"}, status=404)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return api.create_response(
+        request, {"error": "http_error", "message": str(exc)}, status=exc.status_code
+    )
+
+
+api.add_router("/workdays", workdays_router, tags=["workdays"])
+api.add_router("/", org_router, tags=["org"])

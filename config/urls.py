@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.static import serve
+
+from config.api import api
+
+admin.site.site_header = "住房公积金窗口服务管理系统"
+admin.site.site_title = "系统管理"
+admin.site.index_title = "系统管理"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("workdays/", include("workdays.urls")),
+    path("", include("org.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+
+handler403 = "common.views.forbidden"
+handler404 = "common.views.not_found"
+handler500 = "common.views.server_error"

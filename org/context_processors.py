@@ -1,0 +1,18 @@
+from typing import Any
+
+from django.http import HttpRequest
+
+from org.access import user_roles
+
+
+def staff_context(request: HttpRequest) -> dict[str, Any]:
+    """The signed-in person's staff record and roles, for the page header and menu."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    roles = user_roles(user)
+    return {
+        "current_staff": getattr(user, "staff", None),
+        "current_roles": sorted(roles, key=lambda r: list(type(r)).index(r)),
+        "current_role_values": {r.value for r in roles},
+    }
