@@ -7,6 +7,13 @@ import pytest
 from org.models import Role
 
 
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Password hashing is deliberately slow; tests create many accounts.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def make_user(db):
     """make_user("teller", branch=…) → a user with a staff record and that role."""
@@ -21,7 +28,7 @@ def make_user(db):
         roles = [Role(role)] if role else []
         staff: Staff = staff_account_create(
             actor="test",
-            username=username or f"{role or 'norole'}{n}",
+            username=username or f"t{n}_{role or 'norole'}",
             password="pw-for-tests-only",
             staff_no=f"T{n:04d}",
             name=f"测试{n}",
@@ -32,3 +39,68 @@ def make_user(db):
         return staff.user
 
     return make
+
+
+# --- Browser tests -------------------------------------------------------------
+# Playwright drives Debian's Chromium (`playwright install` cannot download browsers
+# on the hall's intranet or in CI). Without /usr/bin/chromium a browser test is
+# skipped locally and fails under CI=true.
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    import os
+    from pathlib import Path
+
+    if not Path(CHROMIUM).exists():
+        message = f"{CHROMIUM} is missing (apt-get install chromium)"
+        if os.getenv("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    # The sync Playwright API runs an event loop in this thread; Django's ORM refuses
+    # to run beside one unless told that this test process is single-threaded there.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    yield chromium
+    chromium.close()
+    playwright.stop()
+
+
+@pytest.fixture
+def page(browser, live_server, django_db_serialized_rollback):
+    """A fresh browser page against the live server. Serialized rollback restores the
+    data that migrations load (calendar, rule sets) after the transactional test."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 860})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.base_url = live_server.url  # type: ignore[attr-defined]
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def login(page):
+    """login(user) signs the browser in through the login form (password of make_user)."""
+
+    def do_login(user) -> None:
+        page.goto(page.base_url + "/login/")
+        page.fill("input[name=username]", user.username)
+        page.fill("input[name=password]", "pw-for-tests-only")
+        page.click("button[type=submit]")
+        page.wait_for_url(page.base_url + "/")
+
+    return do_login

@@ -42,13 +42,14 @@ def staff_account_create(
     *,
     actor: AbstractBaseUser | str | None,
     username: str,
-    password: str,
+    password: str | None,
     staff_no: str,
     name: str,
     roles: list[Role],
     **fields: object,
 ) -> Staff:
-    """A login with its staff record and roles. Administrators may use the admin site."""
+    """A login with its staff record and roles. Administrators may use the admin site.
+    `password=None` creates a record whose account cannot sign in (yet)."""
     user_model = get_user_model()
     user = user_model.objects.create_user(username=username, password=password)
     user.is_staff = Role.ADMIN in roles

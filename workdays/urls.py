@@ -1,4 +1,9 @@
-from django.http import HttpResponse
 from django.urls import path
 
-urlpatterns = [path("", lambda r: HttpResponse("placeholder"), name="workdays_calendar")]
+from workdays import views
+
+urlpatterns = [
+    path("", views.calendar_page, name="workdays_calendar"),
+    path("deadline/", views.deadline_partial, name="workdays_deadline"),
+    path("notice/", views.notice_publish, name="workdays_notice"),
+]

@@ -1,0 +1,31 @@
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from org.demo import demo_logins, seed_demo
+from org.models import Centre
+
+
+class Command(BaseCommand):
+    help = "载入演示中心（邯郸式：一个服务大厅、两个县管理部、14个窗口、30名工作人员）。可重复执行。"
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--if-empty", action="store_true", help="只在数据库中还没有任何中心时载入（make run 使用）"
+        )
+
+    def handle(self, *args: Any, if_empty: bool = False, **options: Any) -> None:
+        if if_empty and Centre.objects.exists():
+            self.stdout.write("数据库已有数据，未载入演示中心。")
+        elif seed_demo():
+            self.stdout.write(self.style.SUCCESS("演示中心已载入。"))
+        else:
+            self.stdout.write("演示中心已存在，无需载入。")
+        self.print_logins()
+
+    def print_logins(self) -> None:
+        self.stdout.write("")
+        self.stdout.write("演示账号 (demo logins) — 密码仅供演示 (demo only, never in production):")
+        for username, role, who in demo_logins():
+            self.stdout.write(f"  {username:<12} {settings.DEMO_PASSWORD:<12} {role:<8} {who}")

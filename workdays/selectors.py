@@ -1,0 +1,36 @@
+"""Reads of the working-day calendar for pages and the API."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.utils import timezone
+
+from workdays.calendar import is_workday
+from workdays.models import Day, PublishedYear
+
+
+def year_days(year: int) -> list[Day]:
+    return list(Day.objects.filter(date__year=year).order_by("date"))
+
+
+def year_record(year: int) -> PublishedYear | None:
+    return PublishedYear.objects.filter(year=year).select_related("published_by").first()
+
+
+def year_records() -> list[PublishedYear]:
+    return list(PublishedYear.objects.select_related("published_by").order_by("-year"))
+
+
+def next_year_to_publish() -> int:
+    """The year after the last published one: what the notice page offers first."""
+    last = (
+        PublishedYear.objects.filter(published=True).order_by("-year").values_list("year", flat=True).first()
+    )
+    return (last + 1) if last else timezone.localdate().year
+
+
+def day_detail(d: date) -> Day:
+    """The row of a day of a published year; CalendarNotPublished otherwise."""
+    is_workday(d)  # raises CalendarNotPublished for a day outside the published years
+    return Day.objects.get(date=d)
