@@ -82,7 +82,9 @@ def test_a_handover_day_that_is_a_working_day_counts_as_day_one(seeded_index, se
 
 @given(start=starts)
 def test_a_handover_with_zero_days_is_due_like_one_day(seeded_index, start):
-    assert seeded_index.add_workdays_from_handover(start, 0) == seeded_index.add_workdays_from_handover(start, 1)
+    assert seeded_index.add_workdays_from_handover(start, 0) == seeded_index.add_workdays_from_handover(
+        start, 1
+    )
 
 
 @given(a=starts, b=starts, c=starts)
