@@ -44,12 +44,18 @@ class ReviseForm(forms.Form):
         try:
             return json.loads(self.cleaned_data["params"])
         except json.JSONDecodeError as exc:
-            raise forms.ValidationError(f"不是有效的 JSON：第{exc.lineno}行第{exc.colno}列，{exc.msg}") from None
+            raise forms.ValidationError(
+                f"不是有效的 JSON：第{exc.lineno}行第{exc.colno}列，{exc.msg}"
+            ) from None
 
 
 class AdoptForm(forms.Form):
-    effective_from = forms.DateField(label="生效日期", widget=_DATE, help_text="须晚于今天；此前的期间仍按原规则集。")
-    note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 110}))
+    effective_from = forms.DateField(
+        label="生效日期", widget=_DATE, help_text="须晚于今天；此前的期间仍按原规则集。"
+    )
+    note = forms.CharField(
+        label="说明", required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 110})
+    )
 
 
 def _add_domain_error(form: forms.Form, exc: DomainError) -> None:
@@ -131,7 +137,11 @@ class RuleSetAdmin(admin.ModelAdmin):
         )
 
     def change_view(
-        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
         obj = self.get_object(request, unquote(object_id))
         context = dict(extra_context or {})
@@ -160,7 +170,9 @@ class RuleSetAdmin(admin.ModelAdmin):
             raise Http404("没有这个规则集版本。")
         return rule_set_latest(obj.code)
 
-    def _render(self, request: HttpRequest, base: RuleSet, form: forms.Form, title: str, action: str) -> HttpResponse:
+    def _render(
+        self, request: HttpRequest, base: RuleSet, form: forms.Form, title: str, action: str
+    ) -> HttpResponse:
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,

@@ -75,9 +75,7 @@ class RuleSet(models.Model):
     effective_from = models.DateField(
         "生效日期", null=True, blank=True, help_text="空 = 备选规则集，尚未采用"
     )
-    effective_to = models.DateField(
-        "失效日期", null=True, blank=True, help_text="不含当日；空 = 长期有效"
-    )
+    effective_to = models.DateField("失效日期", null=True, blank=True, help_text="不含当日；空 = 长期有效")
     params = models.JSONField("参数")
     interpretations = models.JSONField("释义", default=list, blank=True)
     created_at = models.DateTimeField("创建时间", default=timezone.now)
@@ -114,6 +112,14 @@ class RuleSet(models.Model):
     def __str__(self) -> str:
         return f"{self.name}（{self.code} 第{self.version}版）"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding and set(kwargs.get("update_fields") or ()) != {"effective_to"}:
+            raise ImmutableRuleSetError("规则集版本一经创建不可修改，请通过“修订”新建版本。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ImmutableRuleSetError("规则集版本不能删除：过去的期间要保留当时的规则。")
+
     @property
     def ref(self) -> str:
         """What a caller records to say which rules it used: "handan-2021-window-score@1"."""
@@ -132,11 +138,3 @@ class RuleSet(models.Model):
 
     def parsed(self) -> RuleParams:
         return validate_params(self.kind, self.params)
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding and set(kwargs.get("update_fields") or ()) != {"effective_to"}:
-            raise ImmutableRuleSetError("规则集版本一经创建不可修改，请通过“修订”新建版本。")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ImmutableRuleSetError("规则集版本不能删除：过去的期间要保留当时的规则。")

@@ -12,6 +12,7 @@ interpretations the bundled files state, so they are tested next to the data.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
@@ -134,7 +135,7 @@ class WindowScoreParams(RuleParams):
             raise ValueError(f"levels 必须恰好包含评价等级 1–5 各一次，现为 {levels}")
         _unique([level.label for level in self.levels], "levels.label")
         by_level = sorted(self.levels, key=lambda lv: lv.level)
-        if any(low.points > high.points for low, high in zip(by_level, by_level[1:], strict=False)):
+        if any(low.points > high.points for low, high in itertools.pairwise(by_level)):
             raise ValueError("levels.points 必须随等级升高而不减少（非常满意的分值不能低于不满意）")
         if by_level[0].points == by_level[-1].points:
             raise ValueError("levels.points 的最高分与最低分不能相同")
@@ -282,7 +283,13 @@ class FirstInquiryParams(RuleParams):
 # staff_appraisal — 002 篇2 窗口工作人员考核细则
 
 Unit = Literal["time", "case", "day", "person", "article"]
-UNIT_LABELS: dict[str, str] = {"time": "每次", "case": "每件", "day": "每天", "person": "每人", "article": "每篇"}
+UNIT_LABELS: dict[str, str] = {
+    "time": "每次",
+    "case": "每件",
+    "day": "每天",
+    "person": "每人",
+    "article": "每篇",
+}
 
 
 class AppraisalItem(_Strict):
@@ -556,7 +563,9 @@ class HotlineCallbackParams(RuleParams):
     def _consistent(self) -> HotlineCallbackParams:
         codes = [lv.code for lv in self.levels]
         if sorted(codes) != ["dissatisfied", "satisfied", "very_satisfied"]:
-            raise ValueError(f"levels 必须恰好包含 very_satisfied、satisfied、dissatisfied 各一次，现为 {codes}")
+            raise ValueError(
+                f"levels 必须恰好包含 very_satisfied、satisfied、dissatisfied 各一次，现为 {codes}"
+            )
         by_code = {lv.code: lv.weight for lv in self.levels}
         if not by_code["very_satisfied"] >= by_code["satisfied"] >= by_code["dissatisfied"]:
             raise ValueError("levels.weight 必须满足 非常满意 ≥ 满意 ≥ 不满意")
@@ -570,7 +579,7 @@ class HotlineCallbackParams(RuleParams):
         total = sum(counts.values())
         if total == 0:
             return None
-        weights = {lv.code: lv.weight for lv in self.levels}
+        weights: dict[str, int] = {lv.code: lv.weight for lv in self.levels}
         value = Fraction(sum(weights[code] * n for code, n in counts.items()), total)
         return round_half_up(value, self.score_decimals)
 

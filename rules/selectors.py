@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Generic, Literal, TypeVar, cast, overload
+from typing import Any, Generic, Literal, TypeVar, overload
 
 from common.errors import DomainError
 from rules.models import RuleKind, RuleSet
@@ -65,33 +65,41 @@ def rule_set_in_force(kind: str, on: date) -> RuleSet:
     return rows[0]
 
 
-# fmt: off
 @overload
 def rules_in_force(kind: Literal[RuleKind.WINDOW_SCORE], on: date) -> RulesInForce[WindowScoreParams]: ...
 @overload
 def rules_in_force(kind: Literal[RuleKind.COMPLAINT], on: date) -> RulesInForce[ComplaintParams]: ...
 @overload
-def rules_in_force(kind: Literal[RuleKind.CASE_TIME_LIMIT], on: date) -> RulesInForce[CaseTimeLimitParams]: ...
+def rules_in_force(
+    kind: Literal[RuleKind.CASE_TIME_LIMIT], on: date
+) -> RulesInForce[CaseTimeLimitParams]: ...
 @overload
 def rules_in_force(kind: Literal[RuleKind.FIRST_INQUIRY], on: date) -> RulesInForce[FirstInquiryParams]: ...
 @overload
-def rules_in_force(kind: Literal[RuleKind.STAFF_APPRAISAL], on: date) -> RulesInForce[StaffAppraisalParams]: ...
+def rules_in_force(
+    kind: Literal[RuleKind.STAFF_APPRAISAL], on: date
+) -> RulesInForce[StaffAppraisalParams]: ...
 @overload
 def rules_in_force(kind: Literal[RuleKind.FINES], on: date) -> RulesInForce[FinesParams]: ...
 @overload
-def rules_in_force(kind: Literal[RuleKind.COMPLAINT_PENALTY], on: date) -> RulesInForce[ComplaintPenaltyParams]: ...
+def rules_in_force(
+    kind: Literal[RuleKind.COMPLAINT_PENALTY], on: date
+) -> RulesInForce[ComplaintPenaltyParams]: ...
 @overload
-def rules_in_force(kind: Literal[RuleKind.HOTLINE_CALLBACK], on: date) -> RulesInForce[HotlineCallbackParams]: ...
+def rules_in_force(
+    kind: Literal[RuleKind.HOTLINE_CALLBACK], on: date
+) -> RulesInForce[HotlineCallbackParams]: ...
 @overload
-def rules_in_force(kind: Literal[RuleKind.RATING_FOLLOWUP], on: date) -> RulesInForce[RatingFollowupParams]: ...
+def rules_in_force(
+    kind: Literal[RuleKind.RATING_FOLLOWUP], on: date
+) -> RulesInForce[RatingFollowupParams]: ...
 @overload
 def rules_in_force(kind: RuleKind | str, on: date) -> RulesInForce[RuleParams]: ...
-# fmt: on
-def rules_in_force(kind: RuleKind | str, on: date) -> RulesInForce[RuleParams]:
+def rules_in_force(kind: RuleKind | str, on: date) -> RulesInForce[Any]:
     """The typed params of `kind` in force on `on` and their RuleSet row (for the
     version the caller records). NoRulesInForce (a DomainError) when none is."""
     row = rule_set_in_force(str(kind), on)
-    return RulesInForce(rule_set=row, params=cast(RuleParams, row.parsed()))
+    return RulesInForce(rule_set=row, params=row.parsed())
 
 
 def rule_set_latest(code: str) -> RuleSet:

@@ -25,7 +25,8 @@ from rules.validation import canonical_interpretations, canonical_params
 Actor = AbstractBaseUser | AnonymousUser | str | None
 
 
-def _user(actor: Actor) -> AbstractBaseUser | None:
+def _user(actor: Actor) -> Any:
+    """The user to store as `created_by` (None for a job, a command or a migration)."""
     return actor if isinstance(actor, AbstractBaseUser) else None
 
 
@@ -49,7 +50,10 @@ def _code_is_current(code: str, today: date) -> bool:
     """Whether a version of `code` is in force today or scheduled to take effect."""
     return (
         RuleSet.objects.filter(code=code, effective_from__isnull=False)
-        .filter(Q(effective_to__isnull=True) | (Q(effective_to__gt=today) & Q(effective_to__gt=F("effective_from"))))
+        .filter(
+            Q(effective_to__isnull=True)
+            | (Q(effective_to__gt=today) & Q(effective_to__gt=F("effective_from")))
+        )
         .exists()
     )
 
@@ -59,7 +63,8 @@ def _supersede(kind: str, start: date) -> RuleSet | None:
     today = timezone.localdate()
     if start <= today:
         raise DomainError(
-            f"生效日期 {start:%Y-%m-%d} 必须晚于今天（{today:%Y-%m-%d}）：今天及以前的期间保留当时的规则，历史不改写。",
+            f"生效日期 {start:%Y-%m-%d} 必须晚于今天（{today:%Y-%m-%d}）："
+            "今天及以前的期间保留当时的规则，历史不改写。",
             code="rule_set_effective_past",
             field="effective_from",
         )
@@ -96,7 +101,11 @@ def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
 def params_diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     """Changed leaves as {"levels[0].points": [old, new]} (None = absent)."""
     old, new = _flatten(before), _flatten(after)
-    return {key: [old.get(key), new.get(key)] for key in sorted(old.keys() | new.keys()) if old.get(key) != new.get(key)}
+    return {
+        key: [old.get(key), new.get(key)]
+        for key in sorted(old.keys() | new.keys())
+        if old.get(key) != new.get(key)
+    }
 
 
 def _create_version(
@@ -135,7 +144,10 @@ def _changes(previous: RuleSet | None, row: RuleSet, base: RuleSet) -> dict[str,
         changes["interpretations"] = [len(base.interpretations), len(row.interpretations)]
     if previous is not None:
         changes["superseded"] = previous.ref
-        changes["superseded_effective_to"] = [None, row.effective_from.isoformat() if row.effective_from else None]
+        changes["superseded_effective_to"] = [
+            None,
+            row.effective_from.isoformat() if row.effective_from else None,
+        ]
     return changes
 
 
@@ -163,12 +175,19 @@ def rule_set_revise(
         raise DomainError("请填写修订说明（改了什么、依据什么）。", field="note")
     today = timezone.localdate()
     current = _code_is_current(code, today)
-    unchanged = (canonical, interp, name, source) == (base.params, base.interpretations, base.name, base.source)
+    unchanged = (canonical, interp, name, source) == (
+        base.params,
+        base.interpretations,
+        base.name,
+        base.source,
+    )
     if unchanged and (current or effective_from is None):
         raise DomainError("内容与最新版本相同，无需修订。", code="rule_set_unchanged", field="params")
     if effective_from is None and current:
         raise DomainError(
-            "该规则集正在执行或已排定生效，修订时必须填写生效日期。", code="rule_set_date_required", field="effective_from"
+            "该规则集正在执行或已排定生效，修订时必须填写生效日期。",
+            code="rule_set_date_required",
+            field="effective_from",
         )
     previous = None if effective_from is None else _supersede(base.kind, effective_from)
     row = _create_version(

@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import urllib.parse
 import urllib.request
 import venv
 from pathlib import Path
@@ -28,7 +29,8 @@ def install_pip_from_pypi(target: Path) -> None:
     wheel = next(u for u in release["urls"] if u["packagetype"] == "bdist_wheel")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / wheel["filename"]
-        urllib.request.urlretrieve(wheel["url"], path)
+        # Mirrors may answer with a URL relative to the JSON document.
+        urllib.request.urlretrieve(urllib.parse.urljoin(index, wheel["url"]), path)
         python = str(target / "bin" / "python")
         # A wheel is a zip that Python can import pip from, to install pip itself.
         subprocess.check_call([python, f"{path}/pip", "install", "--quiet", str(path)])

@@ -109,8 +109,9 @@ def _refresh(cached: _Cached | None) -> WorkdayIndex:
 
 
 def _build_index() -> WorkdayIndex:
-    years = PublishedYear.objects.filter(published=True).values_list("year", flat=True)
-    workdays = Day.objects.filter(is_workday=True).values_list("date", flat=True)
+    # order_by(): the index sorts anyway; no need for the models' default ordering.
+    years = PublishedYear.objects.filter(published=True).order_by().values_list("year", flat=True)
+    workdays = Day.objects.filter(is_workday=True).order_by().values_list("date", flat=True)
     return WorkdayIndex(workdays=list(workdays), published_years=list(years))
 
 

@@ -14,10 +14,6 @@ def year_days(year: int) -> list[Day]:
     return list(Day.objects.filter(date__year=year).order_by("date"))
 
 
-def year_record(year: int) -> PublishedYear | None:
-    return PublishedYear.objects.filter(year=year).select_related("published_by").first()
-
-
 def year_records() -> list[PublishedYear]:
     return list(PublishedYear.objects.select_related("published_by").order_by("-year"))
 

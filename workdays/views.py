@@ -25,14 +25,15 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
     """A year of the calendar, the published years and the deadline calculator."""
     year = _year_param(request.GET.get("year"))
     days = selectors.year_days(year)
+    records = selectors.year_records()
     form = DeadlineForm(request.GET if "start" in request.GET else None, initial=_calculator_defaults())
     return render(
         request,
         "workdays/calendar.html",
         {
             "year": year,
-            "record": selectors.year_record(year),
-            "records": selectors.year_records(),
+            "record": next((r for r in records if r.year == year), None),
+            "records": records,
             "months": month_grids(year, days) if days else [],
             "week_header": WEEK_HEADER,
             "labels": LABELS,
