@@ -43,9 +43,7 @@ class AuditEvent(models.Model):
         blank=True,
         related_name="+",
     )
-    actor_label = models.CharField(
-        "操作人标识", max_length=100, help_text="用户名，或定时任务、设备的名称"
-    )
+    actor_label = models.CharField("操作人标识", max_length=100, help_text="用户名，或定时任务、设备的名称")
     action = models.CharField("动作", max_length=80, db_index=True)
     object_type = models.CharField("对象类型", max_length=80, blank=True)
     object_id = models.CharField("对象编号", max_length=64, blank=True)

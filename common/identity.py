@@ -104,9 +104,7 @@ def validate_landline(value: str) -> str:
     """Check a landline number with area code (0310-1234567, extension allowed)."""
     number = _compact(value)
     if not _LANDLINE_RE.match(number):
-        raise ValidationError(
-            "固定电话应包含区号，例如 0310-1234567（分机号用“-”连接）。", code="landline"
-        )
+        raise ValidationError("固定电话应包含区号，例如 0310-1234567（分机号用“-”连接）。", code="landline")
     return number
 
 

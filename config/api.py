@@ -20,7 +20,9 @@ from workdays.api import router as workdays_router
 api = NinjaAPI(
     title="住房公积金窗口服务管理系统 API",
     version="1",
-    description="设备（取号机、叫号显示屏、评价器）与外部系统使用的接口。认证：`Authorization: Bearer <令牌>`。",
+    description=(
+        "设备（取号机、叫号显示屏、评价器）与外部系统使用的接口。认证：`Authorization: Bearer <令牌>`。"
+    ),
     urls_namespace="api",
 )
 
@@ -97,9 +99,7 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return api.create_response(
-        request, {"error": "http_error", "message": str(exc)}, status=exc.status_code
-    )
+    return api.create_response(request, {"error": "http_error", "message": str(exc)}, status=exc.status_code)
 
 
 api.add_router("/workdays", workdays_router, tags=["workdays"])

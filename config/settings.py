@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -85,9 +86,9 @@ TEMPLATES = [
 ]
 
 
-def _database_from_env() -> dict:
+def _database_from_env() -> dict[str, Any]:
     url = os.getenv("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
-    config = dj_database_url.parse(url, conn_max_age=envint("CONN_MAX_AGE", "0"))
+    config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=envint("CONN_MAX_AGE", "0")))
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers run beside the single writer; IMMEDIATE takes the write
         # lock at BEGIN so two writers queue up instead of failing half-way with
@@ -95,9 +96,7 @@ def _database_from_env() -> dict:
         config["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
-            "init_command": (
-                "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"
-            ),
+            "init_command": ("PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"),
         }
         # Tests use a file too (not :memory:) so that they exercise WAL and locking
         # the way production does; each test process gets its own file.

@@ -29,12 +29,12 @@ def user_roles(user: User) -> frozenset[Role]:
         return frozenset()
     cached = getattr(user, "_wsm_roles", None)
     if cached is None:
-        names = user.groups.values_list("name", flat=True)  # type: ignore[union-attr]
+        names = user.groups.values_list("name", flat=True)  # type: ignore[union-attr,attr-defined]
         roles = {_LABEL_TO_ROLE[n] for n in names if n in _LABEL_TO_ROLE}
         if getattr(user, "is_superuser", False):
             roles.add(Role.ADMIN)
         cached = frozenset(roles)
-        user._wsm_roles = cached  # type: ignore[union-attr]
+        setattr(user, "_wsm_roles", cached)  # noqa: B010 — a per-request cache on the user
     return cached
 
 

@@ -27,7 +27,7 @@ class WindowForm(forms.ModelForm):
 
     class Meta:
         model = Window
-        fields = "__all__"
+        fields = ["branch", "number", "name", "categories", "is_green_channel", "is_active"]
 
 
 class StaffForm(forms.ModelForm):
@@ -35,7 +35,22 @@ class StaffForm(forms.ModelForm):
 
     class Meta:
         model = Staff
-        fields = "__all__"
+        fields = [
+            "user",
+            "staff_no",
+            "name",
+            "photo",
+            "rank",
+            "title",
+            "branch",
+            "department",
+            "superior",
+            "duties",
+            "categories",
+            "is_universal_teller",
+            "phone",
+            "is_active",
+        ]
 
 
 @admin.register(Centre)
@@ -63,7 +78,9 @@ class BranchAdmin(AuditedModelAdmin):
 
         instances = formset.save()
         for window in instances:
-            audit_record(actor=request.user, action="org.window.save", obj=window, summary=f"保存窗口：{window}")
+            audit_record(
+                actor=request.user, action="org.window.save", obj=window, summary=f"保存窗口：{window}"
+            )
 
 
 @admin.register(Department)
@@ -84,7 +101,16 @@ class WindowAdmin(AuditedModelAdmin):
 @admin.register(Staff)
 class StaffAdmin(AuditedModelAdmin):
     form = StaffForm
-    list_display = ("staff_no", "name", "rank", "title", "branch", "department", "is_universal_teller", "is_active")
+    list_display = (
+        "staff_no",
+        "name",
+        "rank",
+        "title",
+        "branch",
+        "department",
+        "is_universal_teller",
+        "is_active",
+    )
     list_filter = ("branch", "department", "rank", "is_universal_teller", "is_active")
     search_fields = ("staff_no", "name", "user__username")
     list_select_related = ("branch", "department")

@@ -3,6 +3,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from org.access import user_roles
+from org.models import Role
 
 
 def staff_context(request: HttpRequest) -> dict[str, Any]:
@@ -13,6 +14,6 @@ def staff_context(request: HttpRequest) -> dict[str, Any]:
     roles = user_roles(user)
     return {
         "current_staff": getattr(user, "staff", None),
-        "current_roles": sorted(roles, key=lambda r: list(type(r)).index(r)),
+        "current_roles": sorted(roles, key=list(Role).index),
         "current_role_values": {r.value for r in roles},
     }

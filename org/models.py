@@ -112,9 +112,7 @@ class Branch(models.Model):
     phone = models.CharField("咨询电话", max_length=30, blank=True, validators=[validate_phone])
     opens_at = models.TimeField("开始营业", default="08:30")
     closes_at = models.TimeField("结束营业", default="17:30")
-    day_close_at = models.TimeField(
-        "轧账时间", default="17:00", help_text="轧账后不再取号，已取号的继续办理"
-    )
+    day_close_at = models.TimeField("轧账时间", default="17:00", help_text="轧账后不再取号，已取号的继续办理")
     hours_note = models.CharField(
         "营业时间说明", max_length=200, blank=True, help_text="例如：法定工作日 8:30-12:00，14:00-17:30"
     )
@@ -179,9 +177,7 @@ class Window(models.Model):
     )
     number = models.PositiveSmallIntegerField("窗口号")
     name = models.CharField("名称", max_length=50, blank=True, help_text="例如：提取业务窗口")
-    categories = models.JSONField(
-        "办理业务类别", default=list, validators=[validate_categories], blank=True
-    )
+    categories = models.JSONField("办理业务类别", default=list, validators=[validate_categories], blank=True)
     is_green_channel = models.BooleanField("绿色通道窗口", default=False)
     is_active = models.BooleanField("启用", default=True)
 
@@ -215,9 +211,7 @@ class Staff(models.Model):
     工作岗位牌 (000 §四(二)2(1)). `categories` are the matter categories they may
     serve; a universal teller (综合柜员, 004 §三) serves every category."""
 
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="staff"
-    )
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="staff")
     staff_no = models.CharField("工号", max_length=20, unique=True)
     name = models.CharField("姓名", max_length=50)
     photo = models.ImageField("照片", upload_to="staff/", blank=True)
@@ -279,9 +273,7 @@ class ApiToken(models.Model):
 
     PREFIX = "wsm_"
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_tokens"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_tokens")
     name = models.CharField("用途", max_length=100)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     hint = models.CharField("尾号", max_length=8, editable=False)

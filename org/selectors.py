@@ -17,8 +17,8 @@ def branches_with_windows(user: AbstractBaseUser | AnonymousUser) -> list[Branch
 
 
 def staff_list(user: AbstractBaseUser | AnonymousUser, *, branch_id: int | None = None) -> list[Staff]:
-    staff = Staff.objects.visible_to(user).select_related("branch", "department").prefetch_related(
-        "user__groups"
+    staff = (
+        Staff.objects.visible_to(user).select_related("branch", "department").prefetch_related("user__groups")
     )
     if branch_id is not None:
         staff = staff.filter(branch_id=branch_id)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, Group, Permission
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
+from django.contrib.auth.models import User as AuthUser
 from django.db import transaction
 from django.utils import timezone
 
@@ -69,24 +70,24 @@ def staff_account_create(
 
 
 @transaction.atomic
-def api_token_issue(*, actor: AbstractBaseUser | str | None, user: AbstractBaseUser, name: str) -> str:
+def api_token_issue(
+    *, actor: AbstractBaseUser | AnonymousUser | str | None, user: AuthUser, name: str
+) -> str:
     """Create a token for `user` and return it in clear (the only time it is seen)."""
     key = ApiToken.new_key()
-    token = ApiToken.objects.create(
-        user=user, name=name, key_hash=ApiToken.hash_key(key), hint=key[-4:]
-    )
+    token = ApiToken.objects.create(user=user, name=name, key_hash=ApiToken.hash_key(key), hint=key[-4:])
     audit_record(actor=actor, action="org.api_token.issue", obj=token, summary=f"为 {user} 签发接口令牌")
     return key
 
 
 @transaction.atomic
-def api_token_revoke(*, actor: AbstractBaseUser | str | None, token: ApiToken) -> None:
+def api_token_revoke(*, actor: AbstractBaseUser | AnonymousUser | str | None, token: ApiToken) -> None:
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     audit_record(actor=actor, action="org.api_token.revoke", obj=token, summary="吊销接口令牌")
 
 
-def api_token_user(key: str) -> AbstractBaseUser | None:
+def api_token_user(key: str) -> AuthUser | None:
     """The active user a bearer token belongs to, or None. Marks the token used
     (at most once a minute, so that every API call is not also a write)."""
     if not key.startswith(ApiToken.PREFIX):

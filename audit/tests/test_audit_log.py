@@ -43,9 +43,17 @@ def test_an_event_cannot_be_deleted(event):
 def test_postgresql_itself_refuses_to_rewrite_the_log(event):
     from django.db import DatabaseError
 
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute("UPDATE audit_auditevent SET summary = 'x' WHERE id = %s", [event.pk])
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [event.pk])
 
 
@@ -62,9 +70,13 @@ def test_the_client_address_of_the_request_is_recorded(db):
 
 
 def test_an_event_rolls_back_with_the_change_it_describes(db):
-    with pytest.raises(RuntimeError), transaction.atomic():
-        audit_record(actor="test", action="test.rollback")
-        raise RuntimeError
+    def change_that_fails():
+        with transaction.atomic():
+            audit_record(actor="test", action="test.rollback")
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        change_that_fails()
     assert not AuditEvent.objects.filter(action="test.rollback").exists()
 
 

@@ -77,7 +77,11 @@ def test_it_accepts_unified_social_credit_codes(code):
 
 @pytest.mark.parametrize(
     ("code", "err"),
-    [("91350100M000100Y44", "uscc_check"), ("91350100M00010", "uscc_length"), ("91350100M000100I43", "uscc_chars")],
+    [
+        ("91350100M000100Y44", "uscc_check"),
+        ("91350100M00010", "uscc_length"),
+        ("91350100M000100I43", "uscc_chars"),
+    ],
 )
 def test_it_refuses_a_bad_credit_code(code, err):
     with pytest.raises(ValidationError) as error:
@@ -87,7 +91,13 @@ def test_it_refuses_a_bad_credit_code(code, err):
 
 @given(st.text(alphabet="0123456789ABCDEFGHJKLMNPQRTUWXY", min_size=16, max_size=16))
 def test_a_credit_code_built_with_its_check_character_is_accepted(body):
-    first17 = "9" + "1" + body[:6].translate(str.maketrans("ABCDEFGHJKLMNPQRTUWXY", "012345678901234567890")) + body[6:] + "0"
+    first17 = (
+        "9"
+        + "1"
+        + body[:6].translate(str.maketrans("ABCDEFGHJKLMNPQRTUWXY", "012345678901234567890"))
+        + body[6:]
+        + "0"
+    )
     first17 = first17[:17]
     assert validate_uscc(first17 + uscc_check_char(first17))
 

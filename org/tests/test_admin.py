@@ -16,7 +16,8 @@ def admin_client(client, db):
 
 
 @pytest.mark.parametrize(
-    "url", ["/admin/", "/admin/org/branch/", "/admin/org/window/", "/admin/org/staff/", "/admin/audit/auditevent/"]
+    "url",
+    ["/admin/", "/admin/org/branch/", "/admin/org/window/", "/admin/org/staff/", "/admin/audit/auditevent/"],
 )
 def test_the_administrator_sees_the_organisation_in_chinese(admin_client, url):
     response = admin_client.get(url)
