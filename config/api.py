@@ -55,6 +55,8 @@ def _translate(err: dict) -> str:
         return "应为整数"
     if kind.startswith("bool"):
         return "应为 true 或 false"
+    if kind == "value_error":
+        return str(err.get("msg", "")).removeprefix("Value error, ")
     return str(err.get("msg", "无效"))
 
 

@@ -125,10 +125,6 @@ class RuleSet(models.Model):
         """What a caller records to say which rules it used: "handan-2021-window-score@1"."""
         return f"{self.code}@{self.version}"
 
-    @property
-    def is_alternative(self) -> bool:
-        return self.effective_from is None
-
     def is_in_force(self, on: date) -> bool:
         return (
             self.effective_from is not None

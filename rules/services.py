@@ -12,13 +12,13 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from audit.services import audit_record
-from common.errors import DomainError
-from rules.loader import BundledRuleSet, Outcome
+from common.errors import Conflict, DomainError
+from rules.loader import BundledRuleSet, Outcome, Recorder
 from rules.models import RuleKind, RuleSet
 from rules.validation import canonical_interpretations, canonical_params
 
@@ -119,18 +119,24 @@ def _create_version(
     source: str,
     note: str,
 ) -> RuleSet:
-    return RuleSet.objects.create(
-        kind=base.kind,
-        code=base.code,
-        version=base.version + 1,
-        name=name,
-        source=source,
-        effective_from=effective_from,
-        params=params,
-        interpretations=interpretations,
-        created_by=_user(actor),
-        note=note,
-    )
+    try:
+        with transaction.atomic():
+            return RuleSet.objects.create(
+                kind=base.kind,
+                code=base.code,
+                version=base.version + 1,
+                name=name,
+                source=source,
+                effective_from=effective_from,
+                params=params,
+                interpretations=interpretations,
+                created_by=_user(actor),
+                note=note,
+            )
+    except IntegrityError:
+        # Another administrator revised this kind at the same moment (PostgreSQL lets
+        # both read the old timeline); the constraints keep it consistent, we say why.
+        raise Conflict("另一位管理员刚刚修订了同一类别的规则集，请刷新后重试。") from None
 
 
 def _changes(previous: RuleSet | None, row: RuleSet, base: RuleSet) -> dict[str, Any]:
@@ -246,7 +252,7 @@ def rule_set_adopt(*, actor: Actor, code: str, effective_from: date, note: str =
     return row
 
 
-def record_bundled_load(actor: Actor) -> Any:
+def record_bundled_load(actor: Actor) -> Recorder:
     """A `load_bundled` recorder writing one audit event per created rule set."""
 
     def record(row: RuleSet, item: BundledRuleSet, outcome: Outcome) -> None:

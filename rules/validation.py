@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from common.errors import DomainError
 from rules.schemas import SCHEMAS, Interpretation, RuleParams
@@ -98,7 +98,3 @@ def canonical_interpretations(data: Any) -> list[dict[str, str]]:
     except ValidationError as exc:
         _raise(exc, "interpretations", "释义无效")
     return [item.model_dump(mode="json") for item in items]
-
-
-def dump(model: BaseModel) -> dict[str, Any]:
-    return model.model_dump(mode="json")
