@@ -80,10 +80,44 @@ def browser():
     playwright.stop()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_calendar_index():
+    # A rolled-back test transaction fires no signal: without this a year one test
+    # published would still be in this process's calendar index in the next test.
+    from workdays.calendar import calendar_invalidate
+
+    calendar_invalidate()
+    yield
+    calendar_invalidate()
+
+
 @pytest.fixture
-def page(browser, live_server, django_db_serialized_rollback):
-    """A fresh browser page against the live server. Serialized rollback restores the
-    data that migrations load (calendar, rule sets) after the transactional test."""
+def reference_data(transactional_db):
+    """The rows the data migrations load (calendar 2004–2026, bundled rule sets),
+    written again when a transactional test before this one flushed them.
+
+    Serialized rollback cannot be used for this: once Playwright's sync API runs, the
+    test thread gets a different (context-local) Django connection object that lacks
+    the serialized contents."""
+    from django.utils import timezone
+
+    from rules.loader import load_bundled
+    from rules.models import RuleSet
+    from workdays.models import CalendarRevision, Day, PublishedYear
+    from workdays.seed import write_seed
+
+    if not PublishedYear.objects.exists():
+        Day.objects.all().delete()
+        write_seed(
+            day_model=Day, year_model=PublishedYear, revision_model=CalendarRevision, now=timezone.now()
+        )
+    if not RuleSet.objects.exists():
+        load_bundled(RuleSet)
+
+
+@pytest.fixture
+def page(browser, live_server, reference_data):
+    """A fresh browser page against the live server, with the reference data loaded."""
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 860})
     page = context.new_page()
     page.set_default_timeout(10_000)

@@ -12,12 +12,21 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import JSONRenderer
 
 from common.errors import DomainError
 from org.api import router as org_router
 from workdays.api import router as workdays_router
 
+
+class ReadableJSONRenderer(JSONRenderer):
+    """Chinese text as itself (UTF-8), not as \\uXXXX escapes: readable in logs and curl."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=ReadableJSONRenderer(),
     title="住房公积金窗口服务管理系统 API",
     version="1",
     description=(

@@ -147,5 +147,9 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# Other worker processes notice a calendar change (a newly published year) within
+# this many seconds; the process that made the change sees it at once.
+WORKDAYS_REVISION_CHECK_SECONDS = envint("WORKDAYS_REVISION_CHECK_SECONDS", "5")
+
 # The demo centre is loaded by `make run` when the database is empty.
 DEMO_PASSWORD = os.getenv("DEMO_PASSWORD", "demo-2026")

@@ -16,6 +16,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("workdays/", include("workdays.urls")),
+    path("rules/", include("rules.urls")),
     path("", include("org.urls")),
 ]
 

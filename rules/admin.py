@@ -72,6 +72,7 @@ class RuleSetAdmin(admin.ModelAdmin):
     a new version through `rules.services` (with its audit event)."""
 
     list_display = ("kind", "code", "version", "name", "effective_range", "in_force_today", "created_at")
+    list_display_links = ("code", "name")
     list_filter = ("kind",)
     search_fields = ("code", "name", "source")
     list_select_related = ("created_by",)

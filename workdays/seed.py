@@ -9,8 +9,9 @@ calendar when an administrator publishes its notice (docs/workdays.md).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from importlib.metadata import version
+from typing import Any
 
 from chinese_calendar import get_holiday_detail
 from chinese_calendar.constants import Holiday
@@ -60,6 +61,21 @@ def seed_notice_text(year: int) -> str:
     for c in fixes:
         text += f"\n更正 {c.date.isoformat()}：依据{c.notice}：“{c.quote}” {c.reasoning}"
     return text
+
+
+def write_seed(*, day_model: Any, year_model: Any, revision_model: Any, now: datetime) -> None:
+    """Write the seed through the given models: the historical ones in migration
+    0002, the real ones where a test has emptied the tables (browser tests flush)."""
+    source = seed_source()
+    for year in SEED_YEARS:
+        specs = seeded_year(year)
+        day_model.objects.bulk_create(
+            day_model(date=s.date, is_workday=s.is_workday, kind=s.kind, name=s.name) for s in specs
+        )
+        year_model.objects.create(
+            year=year, published=True, source=source, notice_text=seed_notice_text(year), published_at=now
+        )
+    revision_model.objects.update_or_create(pk=1, defaults={"number": 1, "changed_at": now})
 
 
 def _from_chinesecalendar(d: date) -> DaySpec:

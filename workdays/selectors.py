@@ -7,6 +7,7 @@ from datetime import date
 from django.utils import timezone
 
 from workdays.calendar import is_workday
+from workdays.errors import CalendarNotPublished
 from workdays.models import Day, PublishedYear
 
 
@@ -29,4 +30,7 @@ def next_year_to_publish() -> int:
 def day_detail(d: date) -> Day:
     """The row of a day of a published year; CalendarNotPublished otherwise."""
     is_workday(d)  # raises CalendarNotPublished for a day outside the published years
-    return Day.objects.get(date=d)
+    row = Day.objects.filter(date=d).first()
+    if row is None:  # a published year always has all its rows; refuse rather than 500
+        raise CalendarNotPublished(d.year)
+    return row

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from common.errors import DomainError
+from common.errors import Conflict, DomainError
 from rules.loader import Outcome, load_bundled, read_bundled
 from rules.models import ImmutableRuleSetError, RuleKind, RuleSet
 from rules.selectors import NoRulesInForce, rule_set_latest, rules_in_force
@@ -271,3 +271,18 @@ def test_params_diff_names_the_changed_leaves():
         "c": [1, None],
         "d": [None, 1],
     }
+
+
+def test_a_concurrent_revision_of_the_same_kind_is_a_conflict_not_a_crash(monkeypatch):
+    # What a second transaction sees on PostgreSQL after the first committed: no open
+    # version left to close; the partial unique constraint refuses the second one.
+    monkeypatch.setattr("rules.services._open_version", lambda kind: None)
+    with pytest.raises(Conflict, match="请刷新后重试"):
+        rule_set_revise(
+            actor="test",
+            code=WINDOW,
+            params=_window_params(min_inspections_per_year=3),
+            effective_from=days(5),
+            note="并发",
+        )
+    assert RuleSet.objects.filter(code=WINDOW).count() == 1

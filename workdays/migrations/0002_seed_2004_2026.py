@@ -10,25 +10,19 @@ from django.db import migrations
 from django.utils import timezone
 
 from workdays.corrections import corrections_by_date
-from workdays.seed import SEED_FIRST_YEAR, SEED_LAST_YEAR, SEED_YEARS, seed_notice_text, seed_source, seeded_year
+from workdays.seed import SEED_FIRST_YEAR, SEED_LAST_YEAR, SEED_YEARS, seed_source, write_seed
 
 
 def seed(apps, schema_editor):
-    Day = apps.get_model("workdays", "Day")
-    PublishedYear = apps.get_model("workdays", "PublishedYear")
-    CalendarRevision = apps.get_model("workdays", "CalendarRevision")
-    AuditEvent = apps.get_model("audit", "AuditEvent")
     now = timezone.now()
     source = seed_source()
-    for year in SEED_YEARS:
-        Day.objects.bulk_create(
-            Day(date=s.date, is_workday=s.is_workday, kind=s.kind, name=s.name) for s in seeded_year(year)
-        )
-        PublishedYear.objects.create(
-            year=year, published=True, source=source, notice_text=seed_notice_text(year), published_at=now
-        )
-    CalendarRevision.objects.update_or_create(pk=1, defaults={"number": 1, "changed_at": now})
-    AuditEvent.objects.create(
+    write_seed(
+        day_model=apps.get_model("workdays", "Day"),
+        year_model=apps.get_model("workdays", "PublishedYear"),
+        revision_model=apps.get_model("workdays", "CalendarRevision"),
+        now=now,
+    )
+    apps.get_model("audit", "AuditEvent").objects.create(
         at=now,
         actor_label="数据迁移 workdays.0002",
         action="workdays.seed",

@@ -5,18 +5,8 @@ from __future__ import annotations
 import pytest
 
 from workdays.arithmetic import WorkdayIndex
-from workdays.calendar import calendar_invalidate
 from workdays.seed import SEED_YEARS, seeded_year
 from workdays.yearplan import DaySpec
-
-
-@pytest.fixture(autouse=True)
-def _fresh_calendar_index():
-    # A rolled-back test transaction fires no signal: without this, a year one test
-    # published would still be in the process's index in the next test.
-    calendar_invalidate()
-    yield
-    calendar_invalidate()
 
 
 @pytest.fixture(scope="session")

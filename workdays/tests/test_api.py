@@ -73,7 +73,8 @@ def test_an_unpublished_year_is_a_422_naming_the_year(client, url, year):
     assert response.json() == {
         "error": "calendar_not_published",
         "year": year,
-        "message": f"{year}年的节假日安排尚未发布，无法计算办理时限。请系统管理员录入国务院办公厅的节假日安排通知后再试。",
+        "message": f"{year}年的节假日安排尚未发布，无法计算办理时限。"
+        "请系统管理员录入国务院办公厅的节假日安排通知后再试。",
     }
 
 

@@ -42,7 +42,7 @@ ACCEPTANCE_CASES = [
     ("2025-09-26", 1, "2025-09-28", "Fri → the makeup Sunday"),
     ("2025-09-30", 1, "2025-10-09", "over the eight-day break"),
     ("2025-10-10", 1, "2025-10-11", "Fri → the makeup Saturday"),
-    # 2026 (国办发明电〔2025〕7号, as in chinesecalendar 1.11.0)
+    # 2026 (国务院办公厅关于2026年部分节假日安排的通知, 2025-11-04; as in chinesecalendar 1.11.0)
     ("2025-12-31", 1, "2026-01-04", "元旦 1月1日至3日；1月4日（周日）上班 — across the year end"),
     ("2026-02-13", 1, "2026-02-14", "春节 2月15日至23日；2月14日（周六）上班"),
     ("2026-02-13", 2, "2026-02-24", "over the nine-day break"),
@@ -172,7 +172,8 @@ def test_it_refuses_what_needs_an_unpublished_year(seeded_index, call, year, why
     assert caught.value.as_dict() == {
         "error": "calendar_not_published",
         "year": year,
-        "message": f"{year}年的节假日安排尚未发布，无法计算办理时限。请系统管理员录入国务院办公厅的节假日安排通知后再试。",
+        "message": f"{year}年的节假日安排尚未发布，无法计算办理时限。"
+        "请系统管理员录入国务院办公厅的节假日安排通知后再试。",
     }
     assert caught.value.status == 422
 

@@ -28,7 +28,12 @@ MAKEUPS_2027 = [(D("2027-02-14"), "春节调休"), (D("2027-10-09"), "")]
 
 
 def test_it_reads_one_holiday_per_line_in_the_forms_people_type():
-    text = "元旦 2027-01-01 2027-01-03\n\n# 注释行\n春节　2027-02-06 至 2027-02-13\n清明节 2027-04-05\n中秋节 国庆节 2027-10-01 2027-10-07\n"
+    text = (
+        "元旦 2027-01-01 2027-01-03\n\n# 注释行\n"
+        "春节　2027-02-06 至 2027-02-13\n"  # a full-width space, as Chinese input methods type it
+        "清明节 2027-04-05\n"
+        "中秋节 国庆节 2027-10-01 2027-10-07\n"
+    )
     assert parse_holiday_lines(text) == [
         HolidayRange("元旦", D("2027-01-01"), D("2027-01-03")),
         HolidayRange("春节", D("2027-02-06"), D("2027-02-13")),

@@ -1,0 +1,5 @@
+from django.urls import path
+
+from rules import views
+
+urlpatterns = [path("", views.rule_set_list, name="rule_set_list")]
