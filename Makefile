@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
+DOMAIN_APPS := common audit org workdays rules catalog documents queueing inquiries complaints
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: run test test-sqlite lint fmt typecheck lock bench clean
@@ -35,14 +36,14 @@ test-sqlite: $(VENV)/.dev
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy common audit org workdays rules
+	$(BIN)/mypy $(DOMAIN_APPS)
 
 fmt: $(VENV)/.dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
 typecheck: $(VENV)/.dev
-	$(BIN)/mypy common audit org workdays rules
+	$(BIN)/mypy $(DOMAIN_APPS)
 
 # Re-pin the dependencies after editing requirements*.in (needs pip-tools).
 lock: $(VENV)/.dev

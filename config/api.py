@@ -15,7 +15,12 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 
 from common.errors import DomainError
+from catalog.api import router as catalog_router
+from complaints.api import router as complaints_router
+from documents.api import router as documents_router
+from inquiries.api import router as inquiries_router
 from org.api import router as org_router
+from queueing.api import router as queueing_router
 from workdays.api import router as workdays_router
 
 
@@ -115,3 +120,8 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 api.add_router("/workdays", workdays_router, tags=["workdays"])
 api.add_router("/", org_router, tags=["org"])
+api.add_router("/", catalog_router, tags=["catalog"])
+api.add_router("/", documents_router, tags=["documents"])
+api.add_router("/", queueing_router, tags=["queueing"])
+api.add_router("/", inquiries_router, tags=["inquiries"])
+api.add_router("/", complaints_router, tags=["complaints"])

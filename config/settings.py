@@ -49,6 +49,11 @@ INSTALLED_APPS = [
     "org",
     "workdays",
     "rules",
+    "catalog",
+    "documents",
+    "queueing",
+    "inquiries",
+    "complaints",
 ]
 
 MIDDLEWARE = [

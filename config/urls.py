@@ -17,6 +17,12 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("workdays/", include("workdays.urls")),
     path("rules/", include("rules.urls")),
+    # Each app below owns its own URL prefixes (see its urls.py).
+    path("", include("catalog.urls")),
+    path("", include("documents.urls")),
+    path("", include("queueing.urls")),
+    path("", include("inquiries.urls")),
+    path("", include("complaints.urls")),
     path("", include("org.urls")),
 ]
 

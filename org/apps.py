@@ -18,3 +18,8 @@ class OrgConfig(AppConfig):
         # After every migrate (and test-database flush) the role groups exist with
         # their admin permissions, including those of apps migrated after org.
         post_migrate.connect(_sync_roles, dispatch_uid="org_sync_roles")
+
+        from common import menu
+
+        menu.register("工作台", "home", order=0)
+        menu.register("组织机构", "org_overview", order=90)

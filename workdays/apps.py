@@ -9,3 +9,7 @@ class WorkdaysConfig(AppConfig):
         from workdays import signals
 
         signals.connect()
+
+        from common import menu
+
+        menu.register("工作日历", "workdays_calendar", order=91)
