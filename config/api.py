@@ -14,8 +14,8 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 
-from common.errors import DomainError
 from catalog.api import router as catalog_router
+from common.errors import DomainError
 from complaints.api import router as complaints_router
 from documents.api import router as documents_router
 from inquiries.api import router as inquiries_router
