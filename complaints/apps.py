@@ -6,8 +6,10 @@ class ComplaintsConfig(AppConfig):
     verbose_name = "投诉管理"
 
     def ready(self) -> None:
-        from common import menu
+        from common import demo, menu
         from org.models import Role
+
+        demo.register("投诉与首问演示数据", "complaints.demo:load_demo", order=50)
 
         menu.register("投诉管理", "complaint_list", roles={Role.OFFICE, Role.LEADER, Role.HEAD}, order=60)
         menu.register("投诉分析", "complaint_analysis", roles={Role.OFFICE, Role.LEADER}, order=61)

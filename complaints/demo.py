@@ -359,3 +359,12 @@ def seed_complaint_year() -> list[Complaint]:
     reply(c9, "2025-12-05")  # due 2025-12-08: on time
     follow(c9, "2025-12-24", "unsatisfied", opinion="审批仍未完成。")
     return list(Complaint.objects.filter(received_on__year=YEAR).order_by("received_at"))
+
+
+def load_demo() -> str:
+    """The demo loader registered with common.demo (idempotent)."""
+    from inquiries.demo import seed_demo_inquiries
+
+    complaints = seed_complaint_year()
+    inquiries = seed_demo_inquiries()
+    return f"{YEAR}年投诉 {len(complaints)} 件，首问登记 {len(inquiries)} 条"

@@ -175,9 +175,17 @@ class Inquiry(models.Model):
     )
     outside_body = models.CharField("介绍到的单位", max_length=100, blank=True)
 
-    # 一次性告知 (000 §五(三)): the number of the notice given. The catalog app's
-    # OneTimeNotice is being built in parallel; the lead adds a nullable foreign key
-    # `notice` right here and keeps notice_ref for notices given before it existed.
+    # 一次性告知 (000 §五(三)): the notice given. `notice` links the system's own
+    # 《一次性告知清单》; `notice_ref` keeps the number as typed, which also covers a
+    # paper notice written before the system was in use (then `notice` stays empty).
+    notice = models.ForeignKey(
+        "catalog.OneTimeNotice",
+        verbose_name="一次性告知清单",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inquiries",
+    )
     notice_ref = models.CharField("一次性告知清单编号", max_length=40, blank=True)
 
     handed_over_on = models.DateField("转交日期", null=True, blank=True)

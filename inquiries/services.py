@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import audit_record
+from catalog.models import OneTimeNotice
 from common.errors import DomainError
 from common.identity import validate_landline_or_mobile
 from inquiries.actors import Actor, event_actor, forbidden, require_staff, user_or_none
@@ -130,6 +131,7 @@ def inquiry_log(
             code="invalid_input",
         )
     inquiry.notice_ref = notice_ref.strip() if outcome == Outcome.NOTICE_GIVEN else ""
+    inquiry.notice = _notice_by_number(inquiry.notice_ref) if inquiry.notice_ref else None
     inquiry.outside_body = outside_body.strip() if outcome == Outcome.REFERRED_OUTSIDE else ""
     if outcome in (Outcome.LED, Outcome.CONTACTED, Outcome.HANDED_OVER):
         inquiry.department = department
@@ -555,3 +557,9 @@ def _event(inquiry: Inquiry, *, actor: Actor, action: str, from_status: str, not
         to_status=inquiry.status,
         note=note,
     )
+
+
+def _notice_by_number(number: str) -> OneTimeNotice | None:
+    """The system's notice of that number; None for a paper notice given before the
+    system was in use (its number is kept as typed)."""
+    return OneTimeNotice.objects.filter(number=number).first()

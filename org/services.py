@@ -16,10 +16,11 @@ from org.models import ApiToken, Role, Staff
 ROLE_ADMIN_APPS: dict[Role, tuple[str, ...]] = {
     Role.ADMIN: ("org", "workdays", "rules", "auth"),
 }
+_BUSINESS_APPS = ("catalog", "complaints", "inquiries", "queueing")
 ROLE_VIEW_APPS: dict[Role, tuple[str, ...]] = {
-    Role.ADMIN: ("audit",),
-    Role.OFFICE: ("org", "workdays", "rules", "audit"),
-    Role.LEADER: ("org", "workdays", "rules", "audit"),
+    Role.ADMIN: ("audit", *_BUSINESS_APPS),
+    Role.OFFICE: ("org", "workdays", "rules", "audit", *_BUSINESS_APPS),
+    Role.LEADER: ("org", "workdays", "rules", "audit", *_BUSINESS_APPS),
 }
 
 

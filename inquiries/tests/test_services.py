@@ -128,6 +128,22 @@ def test_a_one_time_notice_keeps_the_number_of_the_notice_given(people):
         notice_ref="GZ-2026-0001",
     )
     assert (inquiry.status, inquiry.notice_ref) == (InquiryStatus.CLOSED, "GZ-2026-0001")
+    assert inquiry.notice is None  # a paper notice from before the system: kept as typed
+
+
+def test_a_notice_issued_by_the_system_is_linked_by_its_number(people, org):
+    from catalog.tests.helpers import issue
+
+    notice = issue(people["teller"], org["hall"], "TQ001", missing=("购房合同",))
+    inquiry = services.inquiry_log(
+        actor=people["teller"],
+        channel="visit",
+        matter="购房提取",
+        outcome="notice_given",
+        notice_ref=notice.number,
+    )
+    assert inquiry.notice == notice
+    assert list(notice.inquiries.all()) == [inquiry]
 
 
 # --- Hand-over limits (000 §五(一)2(2) and §五(二)2(3)) -------------------------------

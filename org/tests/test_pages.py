@@ -71,3 +71,9 @@ def test_the_start_page_greets_the_person_with_their_roles(client, demo):
     client.force_login(get_user_model().objects.get(username="teller1"))
     html = client.get(reverse("home")).content.decode()
     assert "胡晓明" in html and "柜员" in html and "中心服务大厅" in html
+
+
+def test_the_login_page_leads_citizens_to_the_public_pages(client, db):
+    html = client.get(reverse("login")).content.decode()
+    for name in ("guide_index", "guide_commitments", "public_complain", "public_complaint_track"):
+        assert f'href="{reverse(name)}"' in html

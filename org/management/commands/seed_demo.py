@@ -3,6 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from common import demo
 from org.demo import demo_logins, seed_demo
 from org.models import Centre
 
@@ -18,10 +19,13 @@ class Command(BaseCommand):
     def handle(self, *args: Any, if_empty: bool = False, **options: Any) -> None:
         if if_empty and Centre.objects.exists():
             self.stdout.write("数据库已有数据，未载入演示中心。")
-        elif seed_demo():
-            self.stdout.write(self.style.SUCCESS("演示中心已载入。"))
         else:
-            self.stdout.write("演示中心已存在，无需载入。")
+            if seed_demo():
+                self.stdout.write(self.style.SUCCESS("演示中心已载入。"))
+            else:
+                self.stdout.write("演示中心已存在，无需载入。")
+            for loader in demo.loaders():
+                self.stdout.write(f"{loader.label}：{loader.load()}")
         self.print_logins()
 
     def print_logins(self) -> None:
