@@ -14,6 +14,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 
+from cases.api import router as cases_router
 from catalog.api import router as catalog_router
 from common.errors import DomainError
 from complaints.api import router as complaints_router
@@ -125,3 +126,4 @@ api.add_router("/", documents_router, tags=["documents"])
 api.add_router("/", queueing_router, tags=["queueing"])
 api.add_router("/", inquiries_router, tags=["inquiries"])
 api.add_router("/", complaints_router, tags=["complaints"])
+api.add_router("/", cases_router, tags=["cases"])

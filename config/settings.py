@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "queueing",
     "inquiries",
     "complaints",
+    "cases",
 ]
 
 MIDDLEWARE = [

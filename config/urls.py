@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("queueing.urls")),
     path("", include("inquiries.urls")),
     path("", include("complaints.urls")),
+    path("", include("cases.urls")),
     path("", include("org.urls")),
 ]
 
