@@ -36,6 +36,7 @@ class RuleKind(models.TextChoices):
     COMPLAINT_PENALTY = "complaint_penalty", "有效投诉处罚"
     HOTLINE_CALLBACK = "hotline_callback", "12329回访与满意度测评"
     RATING_FOLLOWUP = "rating_followup", "差评回访整改"
+    QUEUE = "queue", "排队叫号与预约"
 
 
 class ImmutableRuleSetError(Exception):

@@ -602,6 +602,50 @@ class RatingFollowupParams(RuleParams):
 
 
 # ---------------------------------------------------------------------------------------
+# queue — product settings of the queue and of appointments (not regulation numbers)
+
+
+class QueueParams(RuleParams):
+    """The numbers the queue and the booking page run on. None of them is in a
+    regulation: 000 §二(三)3 says 老、幼、病、残、军人 are served first and §四(二)3(1) asks
+    for booking by WeChat, app or web, but neither gives a number; these are the
+    product owner's settings (rules/bundled/product-queue.toml)."""
+
+    kind: ClassVar[str] = "queue"
+
+    green_channel_max_passed_over_minutes: int = Field(ge=0, le=240)
+    recalls_before_no_show: int = Field(ge=0, le=10)
+    no_show_grace_minutes: int = Field(ge=0, le=480)
+    checkin_before_minutes: int = Field(ge=0, le=240)
+    checkin_after_minutes: int = Field(ge=0, le=240)
+    slot_minutes: int = Field(ge=5, le=240)
+    slot_capacity: int = Field(ge=1, le=500)
+    daily_booking_cap: int = Field(ge=1, le=5000)
+    max_bookings_per_person_per_day: int = Field(ge=1, le=10)
+    booking_horizon_workdays: int = Field(ge=0, le=60)
+    appointment_no_show_limit: int = Field(ge=1, le=50)
+    appointment_no_show_period_days: int = Field(ge=1, le=3650)
+    appointment_block_days: int = Field(ge=0, le=3650)
+    ewma_alpha_percent: int = Field(ge=1, le=100)
+    ewma_sample_size: int = Field(ge=1, le=500)
+    ewma_lookback_days: int = Field(ge=1, le=365)
+    default_service_minutes: int = Field(ge=1, le=240)
+    wait_band_minutes: int = Field(ge=1, le=60)
+    wait_target_minutes: int = Field(ge=1, le=480)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> QueueParams:
+        if self.checkin_after_minutes >= self.slot_minutes:
+            raise ValueError(
+                f"checkin_after_minutes（{self.checkin_after_minutes}）应小于 "
+                f"slot_minutes（{self.slot_minutes}）：迟到宽限不能超过一个时段"
+            )
+        if self.slot_capacity > self.daily_booking_cap:
+            raise ValueError("slot_capacity 不能大于 daily_booking_cap（一个时段的名额不能超过全天上限）")
+        return self
+
+
+# ---------------------------------------------------------------------------------------
 
 SCHEMAS: dict[str, type[RuleParams]] = {
     cls.kind: cls
@@ -615,6 +659,7 @@ SCHEMAS: dict[str, type[RuleParams]] = {
         ComplaintPenaltyParams,
         HotlineCallbackParams,
         RatingFollowupParams,
+        QueueParams,
     )
 }
 

@@ -18,7 +18,7 @@ TODAY_ISH = date(2026, 1, 5)
 
 def test_every_bundled_file_loads_and_validates():
     bundle = read_bundled()
-    assert len(bundle) == len(list(BUNDLED_DIR.glob("*.toml"))) == 10
+    assert len(bundle) == len(list(BUNDLED_DIR.glob("*.toml"))) == 11
     assert all(item.interpretations for item in bundle)
     for item in bundle:
         assert item.params == SCHEMAS[item.kind].model_validate(item.params).model_dump(mode="json")
@@ -286,3 +286,18 @@ def test_hotline_callback_has_three_levels_scored_100_80_0(bundle):
 def test_rating_followup_defaults_are_1_and_5_working_days(bundle):
     p = bundle["product-rating-followup"]
     assert (p.contact_working_days, p.rectify_working_days) == (1, 5)
+
+
+def test_queue_defaults_are_product_settings_that_keep_ordinary_tickets_from_starving(bundle):
+    p = bundle["product-queue"]
+    # 000 §二(三)3 gives priority to 老幼病残军 without a number: the bound is a product setting.
+    assert p.green_channel_max_passed_over_minutes == 15
+    assert (p.recalls_before_no_show, p.no_show_grace_minutes) == (2, 30)
+    # A late arrival must be able to fall inside one slot (else it would never be "late").
+    assert p.checkin_after_minutes < p.slot_minutes
+    assert (p.slot_minutes, p.slot_capacity, p.daily_booking_cap) == (30, 4, 40)
+    assert (p.appointment_no_show_limit, p.appointment_no_show_period_days, p.appointment_block_days) == (
+        3,
+        90,
+        30,
+    )

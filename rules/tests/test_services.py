@@ -210,7 +210,7 @@ def test_revising_and_adopting_write_audit_events_with_the_actor(make_user):
 
 def test_the_migration_recorded_an_audit_event_per_loaded_rule_set():
     events = AuditEvent.objects.filter(action="rules.rule_set.load")
-    assert events.count() == RuleSet.objects.count() == 10
+    assert events.count() == RuleSet.objects.count() == 11
 
 
 def test_a_version_is_immutable_except_for_being_closed():
@@ -233,7 +233,7 @@ def test_no_rules_in_force_is_a_clear_domain_error():
 def test_loading_the_bundle_again_changes_nothing():
     results = load_bundled(RuleSet)
     assert {outcome for _, outcome in results} == {Outcome.UNCHANGED}
-    assert RuleSet.objects.count() == 10
+    assert RuleSet.objects.count() == 11
 
 
 def test_a_changed_bundled_file_is_reported_and_applied_only_with_the_revise_flag(capsys, monkeypatch):
