@@ -51,8 +51,10 @@ lock: $(VENV)/.dev
 	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe -o requirements.txt requirements.in
 	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe -o requirements-dev.txt requirements-dev.in
 
+# Benchmarks print figures and ratios against a baseline measured in the same run.
 bench: $(VENV)/.dev
 	$(BIN)/python bench/workdays_bench.py
+	$(BIN)/python bench/queue_bench.py
 
 clean:
 	rm -rf $(VENV) var/test*.sqlite3 .pytest_cache .mypy_cache .ruff_cache

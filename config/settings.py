@@ -157,5 +157,17 @@ LOGGING = {
 # this many seconds; the process that made the change sees it at once.
 WORKDAYS_REVISION_CHECK_SECONDS = envint("WORKDAYS_REVISION_CHECK_SECONDS", "5")
 
+# SMS: the backend class ("common.sms.ConsoleBackend" logs instead of sending) and the
+# signature put in front of every message. A real gateway is a small class (common/sms.py).
+SMS_BACKEND = os.getenv("SMS_BACKEND", "common.sms.ConsoleBackend")
+SMS_SIGNATURE = os.getenv("SMS_SIGNATURE", "【住房公积金】")
+# The address printed in QR codes on slips and notices (e.g. https://gjj.example.gov.cn).
+# Empty = the address of the request that printed it.
+QUEUEING_PUBLIC_BASE_URL = os.getenv("PUBLIC_BASE_URL", "")
+# A hall display's event stream ends after this many seconds and the browser
+# reconnects by itself, so no worker thread is held forever.
+QUEUEING_SSE_MAX_SECONDS = envint("SSE_MAX_SECONDS", "55")
+QUEUEING_SSE_HEARTBEAT_SECONDS = envint("SSE_HEARTBEAT_SECONDS", "15")
+
 # The demo centre is loaded by `make run` when the database is empty.
 DEMO_PASSWORD = os.getenv("DEMO_PASSWORD", "demo-2026")

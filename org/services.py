@@ -14,7 +14,7 @@ from org.models import ApiToken, Role, Staff
 # Django model permissions per role: what each role may do in the admin site.
 # Staff pages check roles themselves (org.access); these only open the admin.
 ROLE_ADMIN_APPS: dict[Role, tuple[str, ...]] = {
-    Role.ADMIN: ("org", "workdays", "rules", "auth"),
+    Role.ADMIN: ("org", "workdays", "rules", "auth", "queueing"),
 }
 _BUSINESS_APPS = ("catalog", "complaints", "inquiries", "queueing")
 ROLE_VIEW_APPS: dict[Role, tuple[str, ...]] = {

@@ -7,9 +7,6 @@ length, no-show limits, EWMA …) are in the `queue` rule set
 
 from __future__ import annotations
 
-# 000 §二(二)1(5): “轧账后，办事职工要求办理业务应说‘对不起，我们已经轧账了，请您使用自助办理好吗？’”
-# Kept in one place until the catalog's phrase table takes it over (phrase_for("day_close")).
-DAY_CLOSE_PHRASE = "对不起，我们已经轧账了，请您使用自助办理好吗？"
 DAY_CLOSE_CLAUSE = "000 §二(二)1(5)"
 SELF_SERVICE_HINT = "可在大厅自助服务区的自助设备上查询、打印和办理住房公积金业务（000 §四(二)4(2)）。"
 
@@ -45,3 +42,12 @@ SSE_RETRY_MILLISECONDS = 1000
 
 # How often live pages refresh their numbers (htmx polling), in seconds.
 LIVE_REFRESH_SECONDS = 5
+
+
+def day_close_phrase() -> str:
+    """000 §二(二)1(5): what a guide says after 轧账, verbatim from the phrase table
+    (catalog, situation day_close) so a revised phrase shows on kiosks and in the API."""
+    from catalog.phrase_data import Situation
+    from catalog.selectors import phrase_for
+
+    return phrase_for(Situation.DAY_CLOSE)

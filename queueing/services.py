@@ -37,7 +37,6 @@ from queueing import clock, selectors
 from queueing.constants import (
     ANNOUNCEMENT,
     DAY_CLOSE_CLAUSE,
-    DAY_CLOSE_PHRASE,
     SELF_SERVICE_HINT,
     SMS_CODE_LENGTH,
     SMS_CODE_TTL_SECONDS,
@@ -45,6 +44,7 @@ from queueing.constants import (
     SMS_DAILY_LIMIT_PER_MOBILE,
     SMS_MAX_ATTEMPTS,
     SMS_RESEND_SECONDS,
+    day_close_phrase,
 )
 from queueing.models import (
     ACTIVE_APPOINTMENT,
@@ -171,7 +171,7 @@ def refuse_after_day_close(branch: Branch, now: datetime) -> None:
     """轧账 (000 §二(二)1(5)): after the day-close time no new ticket is issued."""
     if selectors.is_day_closed(branch, now):
         raise DayClosed(
-            DAY_CLOSE_PHRASE,
+            day_close_phrase(),
             status=409,
             clause=DAY_CLOSE_CLAUSE,
             day_close_at=f"{branch.day_close_at:%H:%M}",

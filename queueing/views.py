@@ -31,12 +31,12 @@ from org.models import Branch, Category, Role, Staff, Window
 from queueing import clock, ratelimit, selectors, services
 from queueing.constants import (
     BOOKING_LOOKUPS_PER_MINUTE,
-    DAY_CLOSE_PHRASE,
     LIVE_REFRESH_SECONDS,
     PAUSED_HINT,
     PAUSED_SIGN,
     PUBLIC_LOOKUPS_PER_MINUTE,
     SELF_SERVICE_HINT,
+    day_close_phrase,
 )
 from queueing.devices import bind_device, device_for_token, session_device
 from queueing.forms import (
@@ -236,7 +236,7 @@ def _kiosk_context(branch: Branch, **extra: Any) -> dict[str, Any]:
         "cards": _queue_cards(branch),
         "priorities": list(Priority),
         "day_closed": selectors.is_day_closed(branch, now),
-        "day_close_phrase": DAY_CLOSE_PHRASE,
+        "day_close_phrase": day_close_phrase(),
         "self_service_hint": SELF_SERVICE_HINT,
         "now": now,
         **extra,

@@ -10,7 +10,6 @@ from audit.models import AuditEvent
 from common.errors import Conflict, DomainError
 from org.models import Branch, Staff
 from queueing import selectors, services
-from queueing.constants import DAY_CLOSE_PHRASE
 from queueing.models import (
     BoardEvent,
     Queue,
@@ -24,6 +23,9 @@ from queueing.models import (
     WindowStatus,
 )
 from queueing.tests.conftest import C, L, W, at, window
+
+# 000 §二(二)1(5), verbatim.
+DAY_CLOSE_PHRASE = "对不起，我们已经轧账了，请您使用自助办理好吗？"
 
 
 def take(branch: Branch, category: str = C, **kwargs) -> Ticket:
