@@ -14,6 +14,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 
+from appraisal.api import router as appraisal_router
 from cases.api import router as cases_router
 from catalog.api import router as catalog_router
 from common.errors import DomainError
@@ -22,6 +23,8 @@ from documents.api import router as documents_router
 from inquiries.api import router as inquiries_router
 from org.api import router as org_router
 from queueing.api import router as queueing_router
+from ratings.api import router as ratings_router
+from supervision.api import router as supervision_router
 from workdays.api import router as workdays_router
 
 
@@ -127,3 +130,6 @@ api.add_router("/", queueing_router, tags=["queueing"])
 api.add_router("/", inquiries_router, tags=["inquiries"])
 api.add_router("/", complaints_router, tags=["complaints"])
 api.add_router("/", cases_router, tags=["cases"])
+api.add_router("/", ratings_router, tags=["ratings"])
+api.add_router("/", supervision_router, tags=["supervision"])
+api.add_router("/", appraisal_router, tags=["appraisal"])

@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "inquiries",
     "complaints",
     "cases",
+    "ratings",
+    "supervision",
+    "appraisal",
 ]
 
 MIDDLEWARE = [

@@ -24,6 +24,9 @@ urlpatterns = [
     path("", include("inquiries.urls")),
     path("", include("complaints.urls")),
     path("", include("cases.urls")),
+    path("", include("ratings.urls")),
+    path("", include("supervision.urls")),
+    path("", include("appraisal.urls")),
     path("", include("org.urls")),
 ]
 

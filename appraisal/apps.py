@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AppraisalConfig(AppConfig):
+    name = "appraisal"
+    verbose_name = "考核评价"
