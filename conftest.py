@@ -93,7 +93,8 @@ def _fresh_calendar_index():
 
 @pytest.fixture
 def reference_data(transactional_db):
-    """The rows the data migrations load (calendar 2004–2026, bundled rule sets),
+    """The rows the data migrations load (calendar 2004–2026, bundled rule sets,
+    the service guide and the standard phrases),
     written again when a transactional test before this one flushed them.
 
     Serialized rollback cannot be used for this: once Playwright's sync API runs, the
@@ -113,6 +114,13 @@ def reference_data(transactional_db):
         )
     if not RuleSet.objects.exists():
         load_bundled(RuleSet)
+    from django.apps import apps as django_apps
+
+    from catalog.models import Phrase
+    from catalog.seeding import seed_catalog
+
+    if not Phrase.objects.exists():
+        seed_catalog(django_apps, actor_label="test:reference_data")
 
 
 @pytest.fixture

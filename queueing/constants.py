@@ -44,10 +44,18 @@ SSE_RETRY_MILLISECONDS = 1000
 LIVE_REFRESH_SECONDS = 5
 
 
+# 000 §二(二)1(5), verbatim: said when the phrase table has lost its day_close entry,
+# so that a kiosk after 轧账 still answers instead of failing.
+DAY_CLOSE_FALLBACK = "对不起，我们已经轧账了，请您使用自助办理好吗？"
+
+
 def day_close_phrase() -> str:
-    """000 §二(二)1(5): what a guide says after 轧账, verbatim from the phrase table
-    (catalog, situation day_close) so a revised phrase shows on kiosks and in the API."""
+    """000 §二(二)1(5): what a guide says after 轧账, from the phrase table (catalog,
+    situation day_close) so a revised phrase shows on kiosks and in the API."""
     from catalog.phrase_data import Situation
     from catalog.selectors import phrase_for
 
-    return phrase_for(Situation.DAY_CLOSE)
+    try:
+        return phrase_for(Situation.DAY_CLOSE)
+    except LookupError:
+        return DAY_CLOSE_FALLBACK
