@@ -75,5 +75,12 @@ def test_the_start_page_greets_the_person_with_their_roles(client, demo):
 
 def test_the_login_page_leads_citizens_to_the_public_pages(client, db):
     html = client.get(reverse("login")).content.decode()
-    for name in ("guide_index", "guide_commitments", "public_complain", "public_complaint_track"):
+    for name in (
+        "guide_index",
+        "guide_commitments",
+        "book",
+        "case_query",
+        "public_complain",
+        "public_complaint_track",
+    ):
         assert f'href="{reverse(name)}"' in html

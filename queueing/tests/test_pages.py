@@ -164,6 +164,14 @@ def test_a_teller_signs_in_calls_and_completes_from_the_workstation(client, hd01
     assert Ticket.objects.get().status == TicketStatus.DONE
 
 
+def test_the_ticket_at_the_window_leads_to_accepting_its_case(client, hd01, clock, teller1):
+    login(client, "teller1")
+    ticket = services.ticket_take(actor="k", branch=hd01, category=C)
+    html = client.post("/queue/HD01/1/do/call-next/", HTTP_HX_REQUEST="true").content.decode()
+    assert f'href="/cases/accept/?ticket={ticket.pk}"' in html
+    assert 'href="/notices/new/"' in html
+
+
 def test_a_refused_action_shows_its_message_with_a_4xx(client, hd01, clock, teller1):
     login(client, "teller1")
     services.ticket_take(actor="k", branch=hd01, category=C)
