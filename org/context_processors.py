@@ -17,5 +17,5 @@ def staff_context(request: HttpRequest) -> dict[str, Any]:
         "current_staff": getattr(user, "staff", None),
         "current_roles": sorted(roles, key=list(Role).index),
         "current_role_values": {r.value for r in roles},
-        "staff_menu": menu.items_for({r.value for r in roles}),
+        "staff_menu": menu.groups_for({r.value for r in roles}),
     }
