@@ -4,3 +4,18 @@ from django.apps import AppConfig
 class AppraisalConfig(AppConfig):
     name = "appraisal"
     verbose_name = "考核评价"
+
+    def ready(self) -> None:
+        from common import menu
+        from org.models import Role
+
+        menu.register(
+            "窗口评分",
+            "window_scores",
+            roles={Role.OFFICE, Role.LEADER, Role.HEAD, Role.INSPECTOR, Role.ADMIN},
+            order=75,
+        )
+        menu.register(
+            "季度考核", "quarter_list", roles={Role.OFFICE, Role.LEADER, Role.HEAD, Role.ADMIN}, order=76
+        )
+        menu.register("我的考核", "my_appraisal", roles={Role.TELLER, Role.GUIDE}, order=77)

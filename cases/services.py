@@ -1339,6 +1339,11 @@ def case_complete(
             public_note=f"已办结：{label}。"
             + (f"理由：{refusal_reason}" if outcome == Outcome.REFUSED else ""),
         )
+        # 一事一评 and 12329 回访 (004 §五): the online rating token and, for a withdrawal or
+        # loan case, the hotline callback are created with the completion itself.
+        from ratings.services import case_completed
+
+        case_completed(case=case, at=now)
         if notify_method:
             _record_notify(case, notify_method, notify_note, actor=actor, at=now)
         if deliver_now:

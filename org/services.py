@@ -16,7 +16,16 @@ from org.models import ApiToken, Role, Staff
 ROLE_ADMIN_APPS: dict[Role, tuple[str, ...]] = {
     Role.ADMIN: ("org", "workdays", "rules", "auth", "queueing"),
 }
-_BUSINESS_APPS = ("catalog", "complaints", "inquiries", "queueing", "cases", "ratings", "supervision", "appraisal")
+_BUSINESS_APPS = (
+    "catalog",
+    "complaints",
+    "inquiries",
+    "queueing",
+    "cases",
+    "ratings",
+    "supervision",
+    "appraisal",
+)
 ROLE_VIEW_APPS: dict[Role, tuple[str, ...]] = {
     Role.ADMIN: ("audit", *_BUSINESS_APPS),
     Role.OFFICE: ("org", "workdays", "rules", "audit", *_BUSINESS_APPS),

@@ -25,7 +25,7 @@ from queueing import ratelimit, selectors, services
 from queueing.constants import BOOKING_LOOKUPS_PER_MINUTE, PUBLIC_LOOKUPS_PER_MINUTE
 from queueing.devices import DeviceBearer, device_for_token, device_or_staff
 from queueing.links import ticket_status_url
-from queueing.models import Device, DeviceKind, Queue, Ticket, TicketSource
+from queueing.models import Device, DeviceKind, Queue, Ticket, TicketSource, TicketStatus
 from queueing.params import queue_rules
 from queueing.stream import board_stream
 
@@ -165,7 +165,11 @@ class WindowTicketOut(Schema):
     finished_at: datetime | None
     appointment: bool
     rating_token: str | None = Field(
-        None, description="办结后本次服务的评价令牌；评价功能上线前为 null（预留）"
+        None,
+        description=(
+            "办结后本次服务的评价令牌（窗口评价器渠道，有效期 RATINGS_EVALUATOR_TIMEOUT_SECONDS 秒）："
+            "评价器以 POST /api/v1/ratings 提交办事职工的评价；其他状态为 null"
+        ),
     )
 
 
@@ -362,8 +366,19 @@ def _window_ticket(ticket: Ticket) -> dict[str, Any]:
         "started_at": ticket.started_at,
         "finished_at": ticket.finished_at,
         "appointment": ticket.source == TicketSource.APPOINTMENT and ticket.appointment_at is not None,
-        "rating_token": None,
+        "rating_token": _rating_token(ticket),
     }
+
+
+def _rating_token(ticket: Ticket) -> str | None:
+    """The counter rating token of a completed service (minted in the completion's
+    transaction by ratings.services.ticket_completed)."""
+    if ticket.status != TicketStatus.DONE:
+        return None
+    from ratings.selectors import counter_token_for_ticket
+
+    token = counter_token_for_ticket(ticket.pk)
+    return token.token if token is not None else None
 
 
 WINDOW_RESPONSES: dict[int, Any] = {200: WindowTicketOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
@@ -419,7 +434,10 @@ def window_no_show(request: HttpRequest, branch: str, number: int) -> Any:
     response=WINDOW_RESPONSES,
     auth=device_or_staff,
     summary="办结",
-    description="返回办结的排队号；rating_token 为本次服务的评价令牌，评价功能上线前为 null。",
+    description=(
+        "返回办结的排队号；rating_token 为本次服务的评价令牌（窗口评价器渠道），"
+        "同时生成扫码评价令牌；提取、贷款业务同时生成12329回访任务。"
+    ),
 )
 def window_complete(request: HttpRequest, branch: str, number: int) -> Any:
     staff, window = _teller_window(request, branch, number)
@@ -516,6 +534,94 @@ def window_sign_out(request: HttpRequest, branch: str, number: int) -> Any:
 def window_detail(request: HttpRequest, branch: str, number: int) -> Any:
     the_branch = _branch_for(request, branch)
     return _window_state_out(selectors.window_by_number(the_branch, number))
+
+
+class EvaluatorStaffOut(Schema):
+    name: str
+    staff_no: str
+    title: str
+    duties: str
+    photo_url: str | None
+
+
+class EvaluatorRatingOut(Schema):
+    token: str
+    ticket_number: str
+    staff_name: str
+    staff_no: str
+    completed_at: datetime | None
+    expires_at: datetime
+    seconds_left: int
+
+
+class EvaluatorLevelOut(Schema):
+    level: int
+    label: str
+    bad: bool
+
+
+class EvaluatorReasonOut(Schema):
+    code: str
+    label: str
+
+
+class EvaluatorOut(Schema):
+    branch: str
+    branch_name: str
+    window: int
+    window_name: str
+    green_channel: bool
+    status: str
+    status_label: str
+    sign: str
+    staff: EvaluatorStaffOut | None
+    complaint_phone: str
+    current: dict | None
+    rating_token: str | None = Field(
+        None, description="刚办结、尚未评价且仍在评价器等待时间内的服务的评价令牌；没有则为 null"
+    )
+    rating: EvaluatorRatingOut | None
+    levels: list[EvaluatorLevelOut]
+    reasons: list[EvaluatorReasonOut]
+    timeout_seconds: int
+    now: datetime
+
+
+def _counter_device_session(request: HttpRequest) -> Device | None:
+    """A counter tablet's browser bound to its device (/queue/device/): the evaluator page
+    polls this endpoint with its session, not with a bearer token."""
+    from queueing.devices import session_device
+
+    device = session_device(request)
+    return device if device is not None and device.kind == DeviceKind.COUNTER else None
+
+
+@router.get(
+    "/windows/{branch}/{number}/evaluator",
+    response={200: EvaluatorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    auth=[*device_or_staff, _counter_device_session],
+    url_name="window_evaluator",
+    summary="窗口评价器状态",
+    description=(
+        "窗口评价器（柜台平板）显示的内容：工作岗位牌"
+        "（照片、姓名、工号、岗位职责、投诉电话，000 §四(二)2(1)）、"
+        "窗口状态（服务中/暂停服务/未开放），以及柜员办结后在等待时间内请办事职工评价的服务（rating_token）。"
+        "计时结束未评价的，本次服务不作评价（不会默认好评）。"
+    ),
+)
+def window_evaluator(request: HttpRequest, branch: str, number: int) -> Any:
+    from ratings.evaluator import evaluator_state
+
+    identity = _identity(request)
+    window = selectors.window_at(branch, number)
+    if isinstance(identity, Device):
+        if identity.branch_id != window.branch_id or (
+            identity.window_id is not None and identity.window_id != window.pk
+        ):
+            raise PermissionDenied("该设备不是这个窗口的评价器。")
+    elif not _may_see(identity, window.branch):
+        raise PermissionDenied("您无权访问该管理部的窗口。")
+    return evaluator_state(window)
 
 
 # ---------------------------------------------------------------------------------------

@@ -593,13 +593,17 @@ def ticket_start(*, actor: Actor, staff: Staff, window: Window) -> Ticket:
 
 @retry_on_conflict
 def ticket_complete(*, actor: Actor, staff: Staff, window: Window, note: str = "") -> Ticket:
-    """Finish the service at the window (办结). Returns the finished ticket: the ratings
-    app will hang its rating token for this service (ticket, window, teller) here."""
+    """Finish the service at the window (办结). Returns the finished ticket. In the same
+    transaction the ratings app mints the service's rating tokens (the counter evaluator
+    asks for a rating, the slip's QR code rates it later) and, for withdrawal and loan,
+    puts a 12329 callback on the hotline list (ratings.services.ticket_completed)."""
+    from ratings.services import ticket_completed
+
     now = clock.now()
     with transaction.atomic():
         _locked_state_of(staff, window)
         ticket = _active_ticket_locked(window)
-        return _move(
+        ticket = _move(
             ticket,
             TicketStatus.DONE,
             TicketAction.COMPLETE,
@@ -609,6 +613,8 @@ def ticket_complete(*, actor: Actor, staff: Staff, window: Window, note: str = "
             note=note,
             summary=f"{window.number} 号窗口办结 {ticket.display_number}",
         )
+        ticket_completed(ticket=ticket, at=now)
+        return ticket
 
 
 @retry_on_conflict

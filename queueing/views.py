@@ -756,6 +756,18 @@ def guide_window_release(request: HttpRequest, pk: int) -> HttpResponse:
 # Counter tablet (柜台平板): the 工作岗位牌 and 暂停服务
 
 
+def _evaluator_context(branch: Branch, number: int) -> dict[str, Any]:
+    """The 窗口评价器 (ratings app): the levels and reasons it offers, where it polls and posts."""
+    from ratings.evaluator import bad_reasons, rating_levels
+
+    return {
+        "rating_levels": rating_levels(),
+        "bad_reasons": bad_reasons(),
+        "evaluator_url": reverse("api:window_evaluator", args=[branch.code, number]),
+        "rate_url": reverse("api:rating_create"),
+    }
+
+
 def _counter_context(branch: Branch, number: int) -> dict[str, Any]:
     window = selectors.window_by_number(branch, number)
     state = selectors.window_state(window)
@@ -777,7 +789,8 @@ def counter(request: HttpRequest, branch: str, number: int) -> HttpResponse:
     the_branch, _ = _hall_identity(
         request, branch, kinds=(DeviceKind.COUNTER,), roles=tuple(Role), window=number
     )
-    return render(request, "queueing/counter.html", _counter_context(the_branch, number))
+    context = {**_counter_context(the_branch, number), **_evaluator_context(the_branch, number)}
+    return render(request, "queueing/counter.html", context)
 
 
 @_device_pages

@@ -1,3 +1,49 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from supervision import views
+
+urlpatterns = [
+    path("inspections/", views.inspection_list, name="inspection_list"),
+    path("inspections/new/", views.inspection_new, name="inspection_new"),
+    path("inspections/new/windows/", views.inspection_windows, name="inspection_windows"),
+    path("inspections/files/<int:pk>/", views.upload_file, name="supervision_upload"),
+    path("inspections/<str:no>/", views.inspection_detail, name="inspection_detail"),
+    path("inspections/<str:no>/publish/", views.inspection_publish, name="inspection_publish"),
+    path("inspections/<str:no>/void/", views.inspection_void, name="inspection_void"),
+    path("inspections/<str:no>/photos/", views.inspection_photos, name="inspection_photos"),
+    path("inspections/<str:no>/bulletin/", views.inspection_bulletin, name="inspection_bulletin"),
+    path("patrols/", views.patrol_home, name="patrol_home"),
+    path("patrols/new/", views.patrol_new, name="patrol_new"),
+    path("patrols/row/", views.patrol_row, name="patrol_row"),
+    path("patrols/summary/", views.patrol_summary, name="patrol_summary"),
+    path("patrols/summary/submit/", views.summary_submit, name="summary_submit"),
+    path("patrols/summary/<int:pk>/", views.summary_detail, name="summary_detail"),
+    path("patrols/summary/<int:pk>/sign/", views.summary_sign, name="summary_sign"),
+    path("patrols/<int:pk>/", views.patrol_detail, name="patrol_detail"),
+    path("patrols/<int:pk>/sign/", views.patrol_sign, name="patrol_sign"),
+    path("patrols/<int:pk>/add/", views.patrol_add, name="patrol_add"),
+    path("patrols/<int:pk>/void/", views.patrol_void, name="patrol_void"),
+    path("violations/", views.violation_ledger, name="violation_ledger"),
+    path("violations/new/", views.violation_new, name="violation_new"),
+    path("violations/sync/", views.violation_sync, name="violation_sync"),
+    path("violations/reports/<int:pk>/send/", views.report_send, name="report_send"),
+    path("violations/reports/<int:pk>/retract/", views.report_retract, name="report_retract"),
+    path("violations/<str:no>/", views.violation_detail, name="violation_detail"),
+    path("violations/<str:no>/reverse/", views.violation_reverse, name="violation_reverse"),
+    path("third-party/", views.tp_home, name="tp_home"),
+    path("third-party/reports/new/", views.tp_report_new, name="tp_report_new"),
+    path("third-party/reports/<int:pk>/", views.tp_report_detail, name="tp_report_detail"),
+    path("third-party/findings/<int:pk>/issue/", views.tp_notice_issue, name="tp_notice_issue"),
+    path("third-party/notices/<str:no>/", views.notice_detail, name="issue_notice_detail"),
+    path("third-party/notices/<str:no>/review/", views.notice_review, name="notice_review"),
+    path("third-party/notices/<str:no>/letter/", views.notice_letter, name="notice_letter"),
+    path("third-party/notices/<str:no>/letter.pdf", views.notice_letter_pdf, name="notice_letter_pdf"),
+    path(
+        "third-party/notices/<str:no>/report/<int:round_no>/",
+        views.notice_report_print,
+        name="notice_report_print",
+    ),
+    path("facilities/", views.facility_list, name="facility_list"),
+    path("facilities/<int:pk>/renew/", views.facility_renew, name="facility_renew"),
+    path("facilities/<int:pk>/retire/", views.facility_retire, name="facility_retire"),
+]

@@ -21,6 +21,7 @@ def test_a_teller_hands_over_an_inquiry_and_the_receiver_closes_it(page, login, 
     login(teller)
     page.click("nav >> text=首问负责")
     page.wait_for_selector("#inquiry-form")
+    page.wait_for_load_state("load")  # the page's stylesheet hides the conditional fields
     # the hand-over fields appear only when 登记并转交 is chosen
     assert not page.is_visible("select[name=receiver]")
     page.check("input[name=channel][value=phone]")

@@ -15,7 +15,8 @@ def test_an_administrator_signs_in_and_sees_the_organisation_in_chinese(page, lo
     admin.save()
     login(admin)
     assert "您好，孙洁" in page.inner_text("main")
-    page.click("text=组织机构")
+    page.click("nav summary:has-text('系统')")
+    page.click("nav .navmenu >> text=组织机构")
     page.wait_for_selector("#staff-table")
     text = page.inner_text("main")
     assert "中心服务大厅" in text and "武安市管理部" in text and "涉县管理部" in text

@@ -12,7 +12,8 @@ def test_a_teller_computes_a_deadline_over_national_day_and_is_told_when_2027_is
     page, login, make_user
 ):
     login(make_user("teller"))
-    page.click("text=工作日历")
+    page.click("nav summary:has-text('系统')")
+    page.click("nav .navmenu >> text=工作日历")
     page.wait_for_selector("h1:has-text('工作日历与办理时限')")
 
     page.goto(page.base_url + "/workdays/?year=2026")

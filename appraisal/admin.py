@@ -1,0 +1,37 @@
+"""考核评价 in the admin site: read-only — every write goes through the services
+(events, audit log; peer votes are anonymous and final)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from appraisal.models import AppraisalEntry, AppraisalEvent, AppraisalQuarter, AppraisalResult, PeerBallot
+from inquiries.admin import ReadOnlyAdmin
+
+
+@admin.register(AppraisalQuarter)
+class AppraisalQuarterAdmin(ReadOnlyAdmin):
+    list_display = ("year", "quarter", "status", "publication", "rules_ref", "published_at")
+
+
+@admin.register(AppraisalEntry)
+class AppraisalEntryAdmin(ReadOnlyAdmin):
+    list_display = ("quarter", "staff", "item_code", "quantity", "occurred_on", "status")
+    list_filter = ("status", "item_code")
+    list_select_related = ("quarter", "staff")
+
+
+@admin.register(AppraisalResult)
+class AppraisalResultAdmin(ReadOnlyAdmin):
+    list_display = ("quarter", "publication", "staff_name", "total", "rank", "grade_label", "veto_applied")
+    list_filter = ("quarter", "grade_code")
+
+
+@admin.register(PeerBallot)
+class PeerBallotAdmin(ReadOnlyAdmin):
+    list_display = ("quarter", "rater", "submitted_on", "votes")
+
+
+@admin.register(AppraisalEvent)
+class AppraisalEventAdmin(ReadOnlyAdmin):
+    list_display = ("at", "subject_type", "subject_id", "actor_label", "from_status", "to_status")

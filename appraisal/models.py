@@ -1,0 +1,277 @@
+"""考核评价 — the quarterly appraisal of window staff (002 篇2) and its inputs that no
+other record holds (manual entries with evidence, peer review), and the published
+results (公示栏, 002 篇2 二(二)). The window score of 000 §五(五) is computed from the
+ratings and the inspections on demand (appraisal.selectors) and stores nothing.
+
+Writes go through `appraisal.services`; every change of status leaves an
+`AppraisalEvent` and an audit event in the same transaction. Nothing is deleted: an
+entry is withdrawn with a reason, a publication is withdrawn and replaced by the next
+(both kept), a peer vote is final.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+NEW = ""
+
+
+class QuarterStatus(models.TextChoices):
+    OPEN = "open", "考核中"
+    PUBLISHED = "published", "已公示"
+
+
+QUARTER_TRANSITIONS: dict[str, frozenset[str]] = {
+    NEW: frozenset({QuarterStatus.OPEN}),
+    QuarterStatus.OPEN: frozenset({QuarterStatus.PUBLISHED}),
+    # A published result found wrong is withdrawn, corrected and published again;
+    # the withdrawn publication stays on record (AppraisalResult.publication).
+    QuarterStatus.PUBLISHED: frozenset({QuarterStatus.OPEN}),
+}
+
+
+class AppraisalQuarter(models.Model):
+    """One quarter's appraisal of the window staff (002 篇2 二(一) 按季度考核): who is
+    appraised, while open the inputs are collected (entries, peer review), then the
+    office publishes the results on the notice board (公示栏, 二(二)); `publication`
+    counts the publications, the current results carry its number."""
+
+    year = models.PositiveSmallIntegerField("年度")
+    quarter = models.PositiveSmallIntegerField("季度")
+    status = models.CharField("状态", max_length=20, choices=QuarterStatus.choices)
+    publication = models.PositiveSmallIntegerField("公示次数", default=0)
+    rules_ref = models.CharField("考核规则集", max_length=80)
+    opened_at = models.DateTimeField("开始时间", default=timezone.now)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="开始人", on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField("公示时间", null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="公示人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.TextField("公示说明", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "季度考核"
+        ordering = ["-year", "-quarter"]
+        constraints = [models.UniqueConstraint(fields=["year", "quarter"], name="appraisal_quarter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.year}年第{self.quarter}季度"
+
+    @property
+    def key(self) -> str:
+        return f"{self.year}-Q{self.quarter}"
+
+
+class Participant(models.Model):
+    """A staff member appraised in a quarter (参加考核的窗口工作人员)."""
+
+    quarter = models.ForeignKey(AppraisalQuarter, on_delete=models.CASCADE, related_name="participants")
+    staff = models.ForeignKey(
+        "org.Staff", verbose_name="工作人员", on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField("加入时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "考核对象"
+        constraints = [
+            models.UniqueConstraint(fields=["quarter", "staff"], name="appraisal_participant_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quarter} {self.staff}"
+
+
+class EntryStatus(models.TextChoices):
+    ACTIVE = "active", "有效"
+    WITHDRAWN = "withdrawn", "已撤销"
+
+
+ENTRY_TRANSITIONS: dict[str, frozenset[str]] = {
+    NEW: frozenset({EntryStatus.ACTIVE}),
+    EntryStatus.ACTIVE: frozenset({EntryStatus.WITHDRAWN}),
+    EntryStatus.WITHDRAWN: frozenset(),
+}
+
+
+def _evidence_path(instance: AppraisalEntry, filename: str) -> str:
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"appraisal/{timezone.localdate():%Y/%m}/{secrets.token_hex(16)}{suffix}"
+
+
+class AppraisalEntry(models.Model):
+    """A deduction or bonus item of 002 篇2 一(一)–(四) that no other record shows — a
+    meeting missed (A2), a network fault caused (B6), a thank-you letter (D1), media
+    praise (D2), an adopted suggestion (D3), overtime on a holiday (D5-1), a red-flag
+    window (D6) … — entered by the office with its evidence. `quantity` counts times,
+    cases, days or articles as the item says. C5 (代为签到, 双方各扣) is entered for
+    both people at once and the two entries point at each other."""
+
+    quarter = models.ForeignKey(AppraisalQuarter, on_delete=models.PROTECT, related_name="entries")
+    staff = models.ForeignKey(
+        "org.Staff", verbose_name="工作人员", on_delete=models.PROTECT, related_name="+"
+    )
+    item_code = models.CharField("考核项目", max_length=10)
+    item_text = models.CharField("项目内容", max_length=200)
+    points_each = models.PositiveSmallIntegerField("每次分值")
+    is_bonus = models.BooleanField("加分项目", default=False)
+    quantity = models.PositiveSmallIntegerField("次数/件数/天数/篇数")
+    occurred_on = models.DateField("发生日期")
+    evidence = models.TextField("依据（证明材料）")
+    evidence_file = models.FileField("证明材料扫描件", upload_to=_evidence_path, blank=True)
+    pair = models.OneToOneField(
+        "self", verbose_name="另一方的记录", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField("状态", max_length=20, choices=EntryStatus.choices)
+    withdrawn_reason = models.TextField("撤销理由", blank=True)
+    rules_ref = models.CharField("考核规则集", max_length=80)
+    recorded_at = models.DateTimeField("登记时间", default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by_label = models.CharField("登记人", max_length=100)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "考核登记"
+        ordering = ["-occurred_on", "-id"]
+        indexes = [models.Index(fields=["quarter", "staff"], name="appraisal_entry_qs_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.staff} {self.item_code}×{self.quantity}"
+
+
+class PeerBallot(models.Model):
+    """That a staff member has cast their peer-review ballot for a quarter (互评,
+    002 篇2 一(三)7) — who took part is known, what they voted is not (PeerVote)."""
+
+    quarter = models.ForeignKey(AppraisalQuarter, on_delete=models.PROTECT, related_name="ballots")
+    rater = models.ForeignKey("org.Staff", verbose_name="评议人", on_delete=models.PROTECT, related_name="+")
+    submitted_on = models.DateField("提交日期", default=timezone.localdate)
+    votes = models.PositiveSmallIntegerField("票数")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "互评提交记录"
+        constraints = [models.UniqueConstraint(fields=["quarter", "rater"], name="appraisal_one_ballot")]
+
+    def __str__(self) -> str:
+        return f"{self.quarter} {self.rater}"
+
+
+class PeerVote(models.Model):
+    """One peer-review vote (好/中/差) for one colleague in one quarter. The rater is not
+    stored: `rater_key` is a keyed hash (HMAC with the site's secret key) of the quarter
+    and the rater, enough to refuse a second vote for the same colleague and to show a
+    rater their own ballot, not to tell anyone else who voted what. No timestamp is kept
+    beyond the ballot's day, so votes cannot be matched to ballots by time."""
+
+    quarter = models.ForeignKey(AppraisalQuarter, on_delete=models.PROTECT, related_name="votes")
+    rater_key = models.CharField("评议人标识", max_length=64)
+    target = models.ForeignKey(
+        "org.Staff", verbose_name="被评议人", on_delete=models.PROTECT, related_name="+"
+    )
+    level = models.CharField("评议", max_length=10)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "互评票"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quarter", "rater_key", "target"], name="appraisal_one_vote_per_target"
+            )
+        ]
+        indexes = [models.Index(fields=["quarter", "target"], name="appraisal_vote_target_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.quarter} → {self.target_id}"
+
+
+class AppraisalResult(models.Model):
+    """One person's published result of a quarter: the three section scores, the peer
+    review, the bonuses, the total, the rank in the ranking scope, the grade and the
+    flags (veto, return to the unit), with every line it was computed from and the rule
+    set used. Written when the quarter is published; a later publication writes new
+    rows (the earlier stay, with their publication number)."""
+
+    quarter = models.ForeignKey(AppraisalQuarter, on_delete=models.PROTECT, related_name="results")
+    publication = models.PositiveSmallIntegerField("第几次公示")
+    staff = models.ForeignKey(
+        "org.Staff", verbose_name="工作人员", on_delete=models.PROTECT, related_name="+"
+    )
+    staff_name = models.CharField("姓名", max_length=50)
+    staff_no = models.CharField("工号", max_length=20)
+    branch_name = models.CharField("管理部", max_length=100, blank=True)
+    sections = models.JSONField("各部分得分")
+    bonus = models.IntegerField("加分")
+    bonuses = models.JSONField("加分项目", default=list)
+    peer = models.JSONField("互评")
+    total = models.IntegerField("季度得分")
+    rank = models.PositiveSmallIntegerField("名次")
+    grade_code = models.CharField("等次", max_length=20)
+    grade_label = models.CharField("等次", max_length=20)
+    valid_complaint = models.BooleanField("本季度有有效投诉", default=False)
+    veto_applied = models.BooleanField("一票否决", default=False)
+    return_to_unit = models.BooleanField("连续不称职", default=False)
+    flags = models.JSONField("提示", default=list)
+    rules_ref = models.CharField("考核规则集", max_length=80)
+    computed_at = models.DateTimeField("计算时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "季度考核结果"
+        ordering = ["quarter", "publication", "rank", "staff_no"]
+        constraints = [
+            models.UniqueConstraint(fields=["quarter", "publication", "staff"], name="appraisal_result_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quarter} {self.staff_name} {self.total} {self.grade_label}"
+
+    @property
+    def irregularities(self) -> list[str]:
+        """The deduction items as the notice board lists them (所有不规范行为)."""
+        found = [f"{i['text']}×{i['quantity']}" for s in self.sections for i in s["items"]]
+        if self.peer.get("deduction"):
+            found.append(f"互评“好”的比例{self.peer['counted']}/{self.peer['total']}")
+        return found
+
+
+class AppraisalSubject(models.TextChoices):
+    QUARTER = "quarter", "季度考核"
+    ENTRY = "entry", "考核登记"
+
+
+class AppraisalEvent(models.Model):
+    """One change of status of a quarter or an entry: who, when, from, to, note."""
+
+    subject_type = models.CharField("对象", max_length=20, choices=AppraisalSubject.choices)
+    subject_id = models.PositiveBigIntegerField("对象编号")
+    at = models.DateTimeField("时间", default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_label = models.CharField("操作人", max_length=100)
+    from_status = models.CharField("原状态", max_length=20, blank=True)
+    to_status = models.CharField("新状态", max_length=20)
+    note = models.TextField("说明", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "考核记录变更"
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["subject_type", "subject_id"], name="appraisal_event_subject_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.subject_type}#{self.subject_id} {self.from_status}→{self.to_status}"

@@ -1,0 +1,486 @@
+"""Every write of the appraisal (002 篇2): opening a quarter and choosing who is
+appraised, manual entries with evidence, the peer-review ballot, publishing the results
+on the notice board (公示栏) and withdrawing a publication.
+
+Keyword-only, typed, one transaction each, an `AppraisalEvent` and an audit event with
+every change of status.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Mapping, Sequence
+from datetime import date
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from appraisal import conf
+from appraisal.models import (
+    ENTRY_TRANSITIONS,
+    NEW,
+    QUARTER_TRANSITIONS,
+    AppraisalEntry,
+    AppraisalEvent,
+    AppraisalQuarter,
+    AppraisalResult,
+    AppraisalSubject,
+    EntryStatus,
+    Participant,
+    PeerBallot,
+    PeerVote,
+    QuarterStatus,
+)
+from appraisal.staff_scoring import AppraisalInputError, PersonInput, score_person
+from audit.services import audit_record
+from common.errors import Conflict, DomainError
+from inquiries.actors import Actor, event_actor, require_staff, user_or_none
+from inquiries.periods import DateRange
+from org.access import has_role
+from org.models import Role, Staff
+from rules.models import RuleKind
+from rules.schemas import StaffAppraisalParams
+from rules.selectors import rules_in_force
+
+EVIDENCE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".pdf": "application/pdf"}
+EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
+
+
+def _invalid(message: str) -> DomainError:
+    return DomainError(message, code="invalid_input")
+
+
+def _office(actor: Actor, what: str) -> None:
+    if isinstance(actor, str) or actor is None or not has_role(actor, Role.OFFICE):
+        raise DomainError(f"{what}由业务管理处办理。", code="forbidden", status=403)
+
+
+def _event(
+    obj: AppraisalQuarter | AppraisalEntry,
+    subject: str,
+    *,
+    actor: Actor,
+    from_status: str,
+    to_status: str,
+    note: str = "",
+) -> None:
+    user, label = event_actor(actor)
+    AppraisalEvent.objects.create(
+        subject_type=subject,
+        subject_id=obj.pk,
+        actor=user,
+        actor_label=label,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+    )
+
+
+def _move(
+    obj: AppraisalQuarter | AppraisalEntry,
+    subject: str,
+    transitions: dict[str, frozenset[str]],
+    to: str,
+    *,
+    actor: Actor,
+    note: str = "",
+    fields: Sequence[str] = (),
+) -> None:
+    before = obj.status
+    if to not in transitions.get(before, frozenset()):
+        raise Conflict(f"当前状态“{obj.get_status_display()}”下不能进行此操作。", code="invalid_transition")
+    obj.status = to
+    obj.save(update_fields=["status", *fields])
+    _event(obj, subject, actor=actor, from_status=before, to_status=to, note=note)
+
+
+def quarter_range(quarter: AppraisalQuarter) -> DateRange:
+    return DateRange.quarter(quarter.year, quarter.quarter)
+
+
+def quarter_params(quarter: AppraisalQuarter) -> StaffAppraisalParams:
+    """The staff-appraisal rules in force on the quarter's last day (a period is scored
+    with the rules in force in that period)."""
+    return rules_in_force(RuleKind.STAFF_APPRAISAL, quarter_range(quarter).end).params
+
+
+def default_participants() -> list[Staff]:
+    """Active staff of a branch up to the product's rank (window staff, not the heads)."""
+    return list(
+        Staff.objects.filter(is_active=True, branch__isnull=False, rank__lte=conf.max_rank_appraised())
+        .select_related("branch")
+        .order_by("branch__code", "staff_no")
+    )
+
+
+@transaction.atomic
+def quarter_open(
+    *, actor: Actor, year: int, quarter: int, staff: Sequence[Staff] | None = None
+) -> AppraisalQuarter:
+    """Open a quarter's appraisal with the window staff appraised in it."""
+    _office(actor, "开始季度考核")
+    opener = user_or_none(actor)
+    if quarter not in (1, 2, 3, 4):
+        raise _invalid("季度应为 1–4。")
+    period = DateRange.quarter(year, quarter)
+    if period.start > timezone.localdate():
+        raise _invalid("不能开始尚未到来的季度的考核。")
+    rules = rules_in_force(RuleKind.STAFF_APPRAISAL, period.end)
+    try:
+        with transaction.atomic():
+            q = AppraisalQuarter.objects.create(
+                year=year, quarter=quarter, status=QuarterStatus.OPEN, rules_ref=rules.ref, opened_by=opener
+            )
+    except IntegrityError:
+        raise Conflict(f"{year}年第{quarter}季度的考核已经开始。") from None
+    people = list(staff) if staff is not None else default_participants()
+    Participant.objects.bulk_create([Participant(quarter=q, staff=s) for s in people])
+    _event(
+        q,
+        AppraisalSubject.QUARTER,
+        actor=actor,
+        from_status=NEW,
+        to_status=QuarterStatus.OPEN,
+        note=f"考核对象 {len(people)} 人，规则集 {rules.ref}",
+    )
+    audit_record(
+        actor=actor, action="appraisal.quarter.open", obj=q, summary=f"开始{q}考核（{len(people)}人）"
+    )
+    return q
+
+
+@transaction.atomic
+def participants_set(*, actor: Actor, quarter: AppraisalQuarter, staff: Sequence[Staff]) -> int:
+    """Choose who is appraised while the quarter is open."""
+    _office(actor, "确定考核对象")
+    quarter = AppraisalQuarter.objects.select_for_update().get(pk=quarter.pk)
+    if quarter.status != QuarterStatus.OPEN:
+        raise Conflict("已公示的季度不能更改考核对象，请先撤回公示。")
+    wanted = {s.pk for s in staff}
+    current = set(quarter.participants.values_list("staff_id", flat=True))
+    voted = set(PeerBallot.objects.filter(quarter=quarter).values_list("rater_id", flat=True))
+    if (current - wanted) & voted:
+        raise Conflict("已提交互评的人员不能移出考核对象。")
+    Participant.objects.filter(quarter=quarter, staff_id__in=current - wanted).delete()
+    Participant.objects.bulk_create([Participant(quarter=quarter, staff_id=pk) for pk in wanted - current])
+    audit_record(
+        actor=actor,
+        action="appraisal.quarter.participants",
+        obj=quarter,
+        summary=f"考核对象：增加 {len(wanted - current)} 人，移出 {len(current - wanted)} 人",
+        changes={"added": sorted(wanted - current), "removed": sorted(current - wanted)},
+    )
+    return len(wanted)
+
+
+def _check_evidence(upload: UploadedFile | None) -> None:
+    if not upload:
+        return
+    name = PurePath(upload.name or "").name
+    suffix = PurePath(name).suffix.lower()
+    if suffix not in EVIDENCE_TYPES:
+        raise _invalid("证明材料请上传 jpg、png 照片或 pdf 扫描件。")
+    if (upload.size or 0) > EVIDENCE_MAX_BYTES:
+        raise _invalid("证明材料超过 5 MB，请压缩后再上传。")
+    head = upload.read(8)
+    upload.seek(0)
+    if not (head.startswith(b"\xff\xd8\xff") or head.startswith(b"\x89PNG") or head.startswith(b"%PDF")):
+        raise _invalid("证明材料的内容与扩展名不符。")
+
+
+@transaction.atomic
+def entry_record(
+    *,
+    actor: Actor,
+    quarter: AppraisalQuarter,
+    staff: Staff,
+    item_code: str,
+    quantity: int,
+    occurred_on: date,
+    evidence: str,
+    evidence_file: UploadedFile | None = None,
+    other_party: Staff | None = None,
+) -> AppraisalEntry:
+    """A deduction or bonus item no record shows, with its evidence (002 篇2 一). An item
+    of both parties (C5 代为签到, 双方各扣) is entered for the other party too."""
+    _office(actor, "登记考核项目")
+    quarter = AppraisalQuarter.objects.select_for_update().get(pk=quarter.pk)
+    if quarter.status != QuarterStatus.OPEN:
+        raise Conflict(f"{quarter}的考核已公示，不能再登记；确需更正的请先撤回公示。")
+    params = quarter_params(quarter)
+    try:
+        item = params.item(item_code)
+    except StopIteration:
+        raise _invalid(f"考核规则集没有项目 {item_code}。") from None
+    if quantity < 1:
+        raise _invalid("次数（件数、天数、篇数）应为正整数。")
+    if occurred_on not in quarter_range(quarter) or occurred_on > timezone.localdate():
+        raise _invalid(f"发生日期应在{quarter}内，且不晚于今天。")
+    if not evidence.strip():
+        raise _invalid("请写明依据（证明材料、会议记录、表扬信等）。")
+    _check_evidence(evidence_file)
+    people = [staff]
+    if item.both_parties:
+        if other_party is None or other_party.pk == staff.pk:
+            raise _invalid(f"{item.code}（{item.text}）双方各扣分，请选择另一方。")
+        people.append(other_party)
+    joined = set(quarter.participants.filter(staff__in=people).values_list("staff_id", flat=True))
+    for person in people:
+        if person.pk not in joined:
+            raise _invalid(f"{person.name}不是{quarter}的考核对象。")
+    is_bonus = item_code in {b.code for b in params.bonuses}
+    entries = []
+    for person in people:
+        entry = AppraisalEntry.objects.create(
+            quarter=quarter,
+            staff=person,
+            item_code=item.code,
+            item_text=item.text,
+            points_each=item.points,
+            is_bonus=is_bonus,
+            quantity=quantity,
+            occurred_on=occurred_on,
+            evidence=evidence.strip(),
+            evidence_file=evidence_file if person is staff and evidence_file else "",
+            status=EntryStatus.ACTIVE,
+            rules_ref=quarter.rules_ref,
+            recorded_by=user_or_none(actor),
+            recorded_by_label=event_actor(actor)[1],
+        )
+        entries.append(entry)
+    if len(entries) == 2:
+        entries[0].pair, entries[1].pair = entries[1], entries[0]
+        for e in entries:
+            e.save(update_fields=["pair"])
+    _validate_person(quarter, params, staff)
+    for e in entries:
+        _event(
+            e,
+            AppraisalSubject.ENTRY,
+            actor=actor,
+            from_status=NEW,
+            to_status=EntryStatus.ACTIVE,
+            note=f"{item.code}×{quantity}：{evidence.strip()[:100]}",
+        )
+        audit_record(
+            actor=actor,
+            action="appraisal.entry.record",
+            obj=e,
+            summary=f"{e.staff.name} {item.code}×{quantity}（{quarter}）",
+        )
+    return entries[0]
+
+
+def _validate_person(quarter: AppraisalQuarter, params: StaffAppraisalParams, staff: Staff) -> None:
+    """Refuse an entry that makes the person's quarter unscorable (A4-1 without A4)."""
+    from appraisal.inputs import collect
+
+    lines, _, _ = collect(quarter, [staff], quarter_range(quarter))
+    try:
+        score_person(params, PersonInput(staff.pk, staff.name, lines=tuple(lines.get(staff.pk, []))))
+    except AppraisalInputError as exc:
+        raise _invalid(str(exc)) from None
+
+
+@transaction.atomic
+def entry_withdraw(*, actor: Actor, entry: AppraisalEntry, reason: str) -> AppraisalEntry:
+    """Withdraw a wrong entry (kept, with the reason); its pair goes with it."""
+    _office(actor, "撤销考核登记")
+    entry = AppraisalEntry.objects.select_for_update().select_related("quarter").get(pk=entry.pk)
+    if entry.quarter.status != QuarterStatus.OPEN:
+        raise Conflict("已公示的季度不能撤销登记；确需更正的请先撤回公示。")
+    if not reason.strip():
+        raise _invalid("请填写撤销理由。")
+    affected = [entry] + ([entry.pair] if entry.pair_id and entry.pair else [])
+    for e in affected:
+        e.withdrawn_reason = reason.strip()
+        _move(
+            e,
+            AppraisalSubject.ENTRY,
+            ENTRY_TRANSITIONS,
+            EntryStatus.WITHDRAWN,
+            actor=actor,
+            note=reason.strip(),
+            fields=["withdrawn_reason"],
+        )
+    for e in affected:
+        try:
+            _validate_person(entry.quarter, quarter_params(entry.quarter), e.staff)
+        except DomainError as exc:
+            raise _invalid(
+                f"撤销后{e.staff.name}的考核无法计分：{exc.message}请先撤销相关的加扣项目。"
+            ) from None
+    audit_record(actor=actor, action="appraisal.entry.withdraw", obj=entry, summary=f"撤销：{reason[:100]}")
+    return entry
+
+
+def rater_key(quarter: AppraisalQuarter, rater: Staff) -> str:
+    """Keyed hash of (quarter, rater): stable for one person in one quarter, meaningless
+    without the site's secret key."""
+    message = f"peer-review:{quarter.pk}:{rater.pk}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+def peer_targets(quarter: AppraisalQuarter, rater: Staff) -> list[Staff]:
+    """Whom a participant rates: the other participants of the same branch (the
+    colleagues who see each other's work; the product's reading of 窗口工作人员互评)."""
+    return list(
+        Staff.objects.filter(
+            pk__in=quarter.participants.values_list("staff_id", flat=True), branch_id=rater.branch_id
+        )
+        .exclude(pk=rater.pk)
+        .order_by("staff_no")
+    )
+
+
+@transaction.atomic
+def peer_ballot_submit(*, actor: Actor, quarter: AppraisalQuarter, votes: Mapping[int, str]) -> PeerBallot:
+    """Cast the whole peer-review ballot of a quarter at once (好/中/差 for every
+    colleague). Final: one vote per rater and colleague per quarter, never changed."""
+    rater = require_staff(actor)
+    quarter = AppraisalQuarter.objects.select_for_update().get(pk=quarter.pk)
+    if quarter.status != QuarterStatus.OPEN:
+        raise Conflict(f"{quarter}的考核已公示，互评已结束。")
+    if not quarter.participants.filter(staff=rater).exists():
+        raise DomainError(f"您不是{quarter}的考核对象，不参加互评。", code="forbidden", status=403)
+    if PeerBallot.objects.filter(quarter=quarter, rater=rater).exists():
+        raise Conflict("您已经提交过本季度的互评，互评提交后不能修改。")
+    params = quarter_params(quarter)
+    targets = {s.pk: s for s in peer_targets(quarter, rater)}
+    if not targets:
+        raise _invalid("本管理部没有其他考核对象，无需互评。")
+    missing = [s.name for pk, s in targets.items() if pk not in votes]
+    if missing:
+        raise _invalid(f"请对每一位同事作出评价，还差：{'、'.join(missing)}。")
+    if set(votes) - set(targets):
+        raise _invalid("只能评价本管理部的其他考核对象。")
+    levels = set(params.peer_review.levels)
+    if any(v not in levels for v in votes.values()):
+        raise _invalid(f"评价只能是：{'、'.join(params.peer_review.levels)}。")
+    key = rater_key(quarter, rater)
+    PeerVote.objects.bulk_create(
+        [PeerVote(quarter=quarter, rater_key=key, target_id=pk, level=votes[pk]) for pk in sorted(votes)]
+    )
+    ballot = PeerBallot.objects.create(quarter=quarter, rater=rater, votes=len(votes))
+    # The audit log names no rater (anonymity like the internal surveys): only that a ballot came in.
+    audit_record(
+        actor="互评（匿名）",
+        action="appraisal.peer.ballot",
+        obj=quarter,
+        summary=f"收到一份互评（{len(votes)}票）",
+    )
+    return ballot
+
+
+@transaction.atomic
+def quarter_publish(*, actor: Actor, quarter: AppraisalQuarter, note: str = "") -> AppraisalQuarter:
+    """Compute and publish the quarter's results on the notice board (002 篇2 二(二)
+    "对当期考核结果及所有不规范行为在公示栏上公布"). Only after the quarter has ended."""
+    from appraisal.selectors import quarter_preview
+
+    _office(actor, "公示考核结果")
+    quarter = AppraisalQuarter.objects.select_for_update().get(pk=quarter.pk)
+    period = quarter_range(quarter)
+    if period.end >= timezone.localdate():
+        raise _invalid(f"{quarter}尚未结束（{period.end:%Y-%m-%d}），季度结束后才能公示。")
+    preview = quarter_preview(quarter)
+    if preview.error:
+        raise _invalid(preview.error)
+    if not preview.rows:
+        raise _invalid("没有考核对象。")
+    publication = quarter.publication + 1
+    now = timezone.now()
+    AppraisalResult.objects.bulk_create(
+        [
+            AppraisalResult(
+                quarter=quarter,
+                publication=publication,
+                staff=row.staff,
+                staff_name=row.staff.name,
+                staff_no=row.staff.staff_no,
+                branch_name=row.staff.branch.name if row.staff.branch else "",
+                sections=[
+                    {
+                        "code": s.code,
+                        "name": s.name,
+                        "base": s.base,
+                        "score": s.score,
+                        "deducted": s.deducted,
+                        "peer": s.peer_deduction,
+                        "items": [
+                            {"code": i.code, "text": i.text, "quantity": i.quantity, "points": i.points}
+                            for i in s.items
+                        ],
+                    }
+                    for s in row.result.score.sections
+                ],
+                bonus=row.result.score.bonus,
+                bonuses=[
+                    {"code": i.code, "text": i.text, "quantity": i.quantity, "points": i.points}
+                    for i in row.result.score.bonuses
+                ],
+                peer={
+                    "counted": row.result.peer_counted,
+                    "total": row.result.peer_total,
+                    "deduction": row.result.score.peer_deduction,
+                },
+                total=row.result.total,
+                rank=row.result.rank,
+                grade_code=row.result.grade_code,
+                grade_label=row.result.grade_label,
+                valid_complaint=row.result.valid_complaint,
+                veto_applied=row.result.veto_applied,
+                return_to_unit=row.result.return_to_unit,
+                flags=list(row.result.flags),
+                rules_ref=preview.rules_ref,
+                computed_at=now,
+            )
+            for row in preview.rows
+        ]
+    )
+    quarter.publication = publication
+    quarter.published_at = now
+    quarter.published_by = user_or_none(actor)
+    quarter.note = note.strip()
+    _move(
+        quarter,
+        AppraisalSubject.QUARTER,
+        QUARTER_TRANSITIONS,
+        QuarterStatus.PUBLISHED,
+        actor=actor,
+        note=f"第{publication}次公示，{len(preview.rows)}人" + (f"：{note.strip()}" if note.strip() else ""),
+        fields=["publication", "published_at", "published_by", "note"],
+    )
+    audit_record(
+        actor=actor,
+        action="appraisal.quarter.publish",
+        obj=quarter,
+        summary=f"公示{quarter}考核结果（第{publication}次，{len(preview.rows)}人）",
+    )
+    return quarter
+
+
+@transaction.atomic
+def quarter_withdraw(*, actor: Actor, quarter: AppraisalQuarter, reason: str) -> AppraisalQuarter:
+    """Take a publication found wrong off the notice board to correct it; the withdrawn
+    results stay on record under their publication number."""
+    _office(actor, "撤回公示")
+    quarter = AppraisalQuarter.objects.select_for_update().get(pk=quarter.pk)
+    if not reason.strip():
+        raise _invalid("请填写撤回公示的理由。")
+    _move(
+        quarter,
+        AppraisalSubject.QUARTER,
+        QUARTER_TRANSITIONS,
+        QuarterStatus.OPEN,
+        actor=actor,
+        note=f"撤回第{quarter.publication}次公示：{reason.strip()}",
+    )
+    audit_record(
+        actor=actor, action="appraisal.quarter.withdraw", obj=quarter, summary=f"撤回公示：{reason[:100]}"
+    )
+    return quarter

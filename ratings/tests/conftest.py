@@ -1,0 +1,133 @@
+"""Fixtures of the ratings tests: the demo centre, one clock for the hall and the ratings,
+a served visit, and helpers that make ratings on a given day."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from org.models import Branch, Category, Staff, Window
+from queueing.models import Ticket
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+MONDAY = date(2026, 11, 23)  # a working day (calendar 2026 is published)
+
+
+def at(hour: int, minute: int = 0, *, day: date = MONDAY, second: int = 0) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=SHANGHAI)
+
+
+class Clock:
+    """Both the queue's and the ratings' clock: clock.set(9, 30, day=…); clock.advance(minutes=5)."""
+
+    def __init__(self, moment: datetime) -> None:
+        self.moment = moment
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+    def set(self, hour: int, minute: int = 0, *, day: date = MONDAY) -> datetime:
+        self.moment = at(hour, minute, day=day)
+        return self.moment
+
+    def advance(self, **delta: float) -> datetime:
+        self.moment += timedelta(**delta)
+        return self.moment
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    c = Clock(at(9, 0))
+    monkeypatch.setattr("queueing.clock.now", c)
+    monkeypatch.setattr("ratings.clock.now", c)
+    return c
+
+
+@pytest.fixture
+def demo(db):
+    from org.demo import seed_demo
+
+    seed_demo()
+
+
+@pytest.fixture
+def hd01(demo) -> Branch:
+    return Branch.objects.get(code="HD01")
+
+
+@pytest.fixture
+def wa01(demo) -> Branch:
+    return Branch.objects.get(code="WA01")
+
+
+def window(branch: Branch, number: int) -> Window:
+    return Window.objects.select_related("branch").get(branch=branch, number=number)
+
+
+def staff(username: str) -> Staff:
+    return Staff.objects.select_related("branch", "user", "department").get(user__username=username)
+
+
+@pytest.fixture
+def teller1(hd01) -> Staff:
+    return staff("teller1")  # 胡晓明, HD01, 归集 → window 1
+
+
+@pytest.fixture
+def teller2(hd01) -> Staff:
+    return staff("teller2")  # 何平, HD01, 提取 → window 3
+
+
+def serve(teller: Staff, number: int, category: str = Category.COLLECTION) -> Ticket:
+    """Take a ticket, call it at the window, start and complete it: a finished visit
+    with its rating tokens (and, for withdrawal/loan, a 12329 callback)."""
+    from queueing import services as queue
+
+    branch = teller.branch
+    assert branch is not None
+    queue.ticket_take(actor="kiosk:test", branch=branch, category=category)
+    the_window = window(branch, number)
+    called = queue.ticket_call_next(actor=teller.user, staff=teller, window=the_window)
+    assert called is not None
+    queue.ticket_start(actor=teller.user, staff=teller, window=the_window)
+    return queue.ticket_complete(actor=teller.user, staff=teller, window=the_window)
+
+
+@pytest.fixture
+def served(clock, teller1) -> Ticket:
+    return serve(teller1, 1)
+
+
+def tokens(ticket: Ticket) -> dict[str, str]:
+    from ratings.models import RatingToken
+
+    return {t.channel: t.token for t in RatingToken.objects.filter(ticket=ticket)}
+
+
+@pytest.fixture
+def office(make_user):
+    return make_user("office")
+
+
+@pytest.fixture
+def office2(make_user):
+    return make_user("office")
+
+
+@pytest.fixture
+def leader(make_user):
+    return make_user("leader")
+
+
+C, W, L = Category.COLLECTION, Category.WITHDRAWAL, Category.LOAN
