@@ -7,12 +7,9 @@ hall's kiosks, which share one address, and low enough to stop a scraper."""
 
 from __future__ import annotations
 
-import time
-
-from django.core.cache import cache
 from django.http import HttpRequest
 
-from audit.middleware import client_ip
+from common.ratelimit import cache_hit
 
 # (requests, seconds) per client address.
 GUIDE_SEARCH = (240, 60)
@@ -21,15 +18,7 @@ API_LOOKUP = (240, 60)
 
 def allow(request: HttpRequest, scope: str, limit: tuple[int, int]) -> bool:
     count, window = limit
-    bucket = int(time.time() // window)
-    key = f"ratelimit:{scope}:{client_ip(request) or 'unknown'}:{bucket}"
-    if cache.add(key, 1, timeout=window + 1):
-        return True
-    try:
-        return cache.incr(key) <= count
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window + 1)
-        return True
+    return cache_hit(request, f"catalog:{scope}", limit=count, window_seconds=window)
 
 
 RATE_LIMITED_MESSAGE = "查询过于频繁，请稍等一分钟再试。"

@@ -50,7 +50,7 @@ def _fresh_rate_limits():
 @pytest.fixture
 def frozen_minute(monkeypatch):
     """Rate limits count per clock minute: keep a test inside one."""
-    monkeypatch.setattr("queueing.ratelimit._seconds", lambda: 1_800_000_000.0)
+    monkeypatch.setattr("common.ratelimit._seconds", lambda: 1_800_000_000.0)
 
 
 @pytest.fixture
