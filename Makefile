@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
-DOMAIN_APPS := common audit org workdays rules catalog documents queueing inquiries complaints cases ratings supervision appraisal
+DOMAIN_APPS := common audit org workdays rules catalog documents queueing inquiries complaints cases ratings supervision appraisal reports
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: run test test-sqlite lint fmt typecheck lock bench clean

@@ -24,6 +24,7 @@ from inquiries.api import router as inquiries_router
 from org.api import router as org_router
 from queueing.api import router as queueing_router
 from ratings.api import router as ratings_router
+from reports.api import router as reports_router
 from supervision.api import router as supervision_router
 from workdays.api import router as workdays_router
 
@@ -133,3 +134,4 @@ api.add_router("/", cases_router, tags=["cases"])
 api.add_router("/", ratings_router, tags=["ratings"])
 api.add_router("/", supervision_router, tags=["supervision"])
 api.add_router("/", appraisal_router, tags=["appraisal"])
+api.add_router("/", reports_router, tags=["reports"])

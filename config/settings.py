@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "ratings",
     "supervision",
     "appraisal",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -95,8 +96,8 @@ TEMPLATES = [
 ]
 
 
-def _database_from_env() -> dict[str, Any]:
-    url = os.getenv("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
+def _database_from_env(variable: str = "DATABASE_URL") -> dict[str, Any]:
+    url = os.getenv(variable, f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
     config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=envint("CONN_MAX_AGE", "0")))
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers run beside the single writer; IMMEDIATE takes the write
@@ -114,6 +115,10 @@ def _database_from_env() -> dict[str, Any]:
 
 
 DATABASES = {"default": _database_from_env()}
+# Statistics and reports may read from a replica (docs/deploy.md); common.db.reporting_alias().
+if os.getenv("REPORTS_DATABASE_URL"):
+    DATABASES["reports"] = _database_from_env("REPORTS_DATABASE_URL")
+    DATABASES["reports"]["TEST"] = {"MIRROR": "default"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

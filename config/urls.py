@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("ratings.urls")),
     path("", include("supervision.urls")),
     path("", include("appraisal.urls")),
+    path("", include("reports.urls")),
     path("", include("org.urls")),
 ]
 

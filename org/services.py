@@ -25,6 +25,7 @@ _BUSINESS_APPS = (
     "ratings",
     "supervision",
     "appraisal",
+    "reports",
 )
 ROLE_VIEW_APPS: dict[Role, tuple[str, ...]] = {
     Role.ADMIN: ("audit", *_BUSINESS_APPS),

@@ -632,6 +632,9 @@ class QueueParams(RuleParams):
     default_service_minutes: int = Field(ge=1, le=240)
     wait_band_minutes: int = Field(ge=1, le=60)
     wait_target_minutes: int = Field(ge=1, le=480)
+    # Statistics and staffing advice: the share of tickets that should be called within
+    # wait_target_minutes. Defaulted so rule sets stored before it existed still load.
+    wait_target_share_percent: int = Field(default=80, ge=1, le=100)
 
     @model_validator(mode="after")
     def _consistent(self) -> QueueParams:

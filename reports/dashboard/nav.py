@@ -1,0 +1,1 @@
+"""Menu entries of this area (imported by ReportsConfig.ready)."""

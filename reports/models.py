@@ -1,0 +1,1 @@
+"""Pre-aggregated figures for statistics (see reports/stats)."""
