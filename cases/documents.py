@@ -63,7 +63,19 @@ PASSWORD_ON_SUPPLEMENT = "见补办件通知单（申请人联）"
 
 
 def query_url(request: HttpRequest | None, case: Case) -> str:
-    path = reverse("case_query") + f"?no={case.receipt_no}"
+    return _public(request, reverse("case_query") + f"?no={case.receipt_no}")
+
+
+def rating_url(request: HttpRequest | None, case: Case) -> str | None:
+    """The case's own online rating page (好差评, minted on completion), so the QR on
+    the 办结通知单 opens the rating form directly instead of the query page."""
+    from ratings.models import RatingChannel, RatingToken  # ratings depends on cases
+
+    row = RatingToken.objects.filter(case=case, channel=RatingChannel.ONLINE).first()
+    return _public(request, reverse("rate", args=[row.token])) if row else None
+
+
+def _public(request: HttpRequest | None, path: str) -> str:
     base = conf.public_base_url()
     if base:
         return base.rstrip("/") + path
@@ -258,7 +270,7 @@ def rejection_document(case: Case, *, password: str | None, url: str) -> Documen
     )
 
 
-def completion_document(case: Case, *, url: str) -> Document:
+def completion_document(case: Case, *, url: str, rating_link: str | None = None) -> Document:
     refused = case.outcome == Outcome.REFUSED
     _, rating, _ = _channels(case, url)
     assert case.decided_at is not None
@@ -274,7 +286,7 @@ def completion_document(case: Case, *, url: str) -> Document:
     ctx = CompletionNoticeContext(
         centre_name=_centre(case).name,
         branch_name=case.branch.name,
-        qr_url=url,
+        qr_url=rating_link or url,
         receipt_no=case.receipt_no,
         applicant=applicant_of(case),
         matter_name=case.version.name,
@@ -401,7 +413,7 @@ def document_for(case: Case, form: str, *, password: str | None, request: HttpRe
     if form == "rejection":
         return rejection_document(case, password=password, url=url)
     if form == "completion":
-        return completion_document(case, url=url)
+        return completion_document(case, url=url, rating_link=rating_url(request, case))
     raise KeyError(form)
 
 

@@ -129,6 +129,20 @@ def test_the_completion_notice_says_whether_it_was_on_time(register, users, cloc
     _png(documents.render(doc, as_pdf=True), "cases-completion-notice")  # type: ignore[arg-type]
 
 
+def test_the_completion_notice_qr_opens_the_case_rating_page(register, users, clock):
+    from ratings.models import RatingChannel, RatingToken
+
+    case = register("DK015", when=at(2026, 9, 30, 10))
+    clock.set(2026, 10, 9, 9)
+    case = services.case_complete(
+        actor=users["teller1"], case=case, outcome="approved", result="准予办理", deliver_now=True
+    )
+    token = RatingToken.objects.get(case=case, channel=RatingChannel.ONLINE).token
+    doc = documents.document_for(case, "completion", password=None, request=None)
+    citizen = next(p for p in doc.parts if p.audience == Audience.CITIZEN)
+    assert citizen.qr is not None and citizen.qr.url.endswith(f"/rate/{token}/")
+
+
 def test_the_extension_form_carries_both_opinions(register, users, clock):
     case = register("DK015", when=at(2026, 9, 30, 10))
     clock.set(2026, 10, 14, 9)
