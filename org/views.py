@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
+from common import worklist
 from org import selectors
 from org.access import branch_scope, role_required
 
@@ -13,7 +15,10 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "org/home.html",
-        {"branches": selectors.branches_with_windows(request.user)},
+        {
+            "branches": selectors.branches_with_windows(request.user),
+            "todos": worklist.todos_for(request.user, timezone.localdate()),
+        },
     )
 
 

@@ -342,3 +342,23 @@ def test_the_remaining_staff_endpoints_check_access(client, users, register):
     assert client.post(urls["password"][0]).status_code == 403
     _login(client, users["teller1"])
     assert client.post(urls["password"][0]).status_code == 302
+
+
+# --- The home page's 我的待办 ----------------------------------------------------------------
+
+
+def test_the_home_page_lists_the_cases_waiting_for_the_teller(client, users, register, clock):
+    from unittest import mock
+
+    case = register("DK015", when=at(2026, 3, 16, 10))
+    assert case.deadline is not None
+    # The home page asks django's clock for today; make it the case's deadline day.
+    with mock.patch("org.views.timezone.localdate", return_value=case.deadline):
+        page = _login(client, users["teller1"]).get(reverse("home")).content.decode()
+    assert "我的待办" in page and "今日到期" in page
+    assert f"{reverse('case_worklist')}?view=today" in page
+
+
+def test_the_home_page_says_when_nothing_waits(client, users):
+    page = _login(client, users["guide1"]).get(reverse("home")).content.decode()
+    assert "暂无待办事项" in page

@@ -368,3 +368,12 @@ def test_calling_in_the_police_or_a_crisis_team_is_recorded(client, users):
         ).status_code
         == 404
     )
+
+
+def test_the_home_page_shows_the_office_a_complaint_to_accept(client, users):
+    register(users)
+    client.force_login(users["office"])
+    page = client.get(reverse("home")).content.decode()
+    assert "待受理" in page and f"{reverse('complaint_list')}?view=todo" in page
+    client.force_login(users["teller1"])
+    assert "待受理" not in client.get(reverse("home")).content.decode()

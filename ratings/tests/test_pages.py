@@ -411,3 +411,13 @@ def test_the_disclosure_page_shows_ratings_by_branch_and_month_without_login(cli
     assert "25.0%" in page  # 1 bad of 4 at HD01
     assert client.get(reverse("disclosure"), {"month": "2026-13"}).status_code == 404
     assert client.get(reverse("disclosure"), {"month": "2099-01"}).status_code == 404
+
+
+def test_the_home_page_counts_open_and_overdue_follow_ups(client, bad, office):
+    from unittest import mock
+
+    client.force_login(office)
+    with mock.patch("org.views.timezone.localdate", return_value=date(2026, 11, 25)):
+        page = client.get(reverse("home")).content.decode()
+    assert "差评核实整改中" in page and "整改超期" in page
+    assert f"{reverse('ratings_follow_ups')}?state=overdue" in page
