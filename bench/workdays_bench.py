@@ -38,6 +38,7 @@ def setup_django(folder: str) -> None:
     os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
     os.environ["VAR_DIR"] = folder
     os.environ["DEBUG"] = "false"  # no query log in memory while timing
+    os.environ.setdefault("SECRET_KEY", "bench-only-" + os.urandom(8).hex())  # DEBUG off needs one
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
     from django.core.management import call_command

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
@@ -50,8 +51,14 @@ class HealthOut(Schema):
     status: str
 
 
-@api.get("/health", response=HealthOut, tags=["system"], summary="健康检查")
-def health(request: HttpRequest) -> dict[str, str]:
+@api.get("/health", response={200: HealthOut, 503: HealthOut}, tags=["system"], summary="健康检查")
+def health(request: HttpRequest) -> dict[str, str] | tuple[int, dict[str, str]]:
+    """Monitoring's probe: 200 only when the database answers (503 otherwise)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return 503, {"status": "database_unavailable"}
     return {"status": "ok"}
 
 

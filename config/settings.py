@@ -1,8 +1,10 @@
 """Settings of the service-window management system.
 
-One file, driven by environment variables (see docs/configuration.md). With no
-variable set it runs the embedded demo: SQLite in var/, DEBUG on, a development key.
-Production sets at least SECRET_KEY, DEBUG=false, ALLOWED_HOSTS and DATABASE_URL.
+One file, driven by environment variables (see docs/configuration.md and, for a
+production server, docs/deploy.md and deploy/wsm.env.example). With no variable set
+it runs the embedded demo: SQLite in var/, DEBUG on, a development key.
+Production sets at least SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL; once SECRET_KEY
+is set DEBUG is off unless asked for, and HTTPS hardening is on unless HTTPS=false.
 """
 
 from __future__ import annotations
@@ -10,8 +12,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.getenv("VAR_DIR", BASE_DIR / "var"))
@@ -30,9 +34,22 @@ def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.getenv(name, default).split(",") if item.strip()]
 
 
-DEBUG = envbool("DEBUG", "true")
-# The fallback key exists only so that a fresh checkout runs; `check --deploy` flags it.
-SECRET_KEY = os.getenv("SECRET_KEY", "django-insecure-demo-only-never-use-in-production")
+# A production server sets SECRET_KEY, and with it DEBUG is off unless DEBUG=true is
+# asked for; a fresh checkout (no SECRET_KEY) runs the demo with DEBUG on.
+SECRET_KEY = os.getenv("SECRET_KEY", "").strip()
+DEBUG = envbool("DEBUG", "false" if SECRET_KEY else "true")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "未设置 SECRET_KEY：关闭 DEBUG（生产环境）时必须在环境文件中设置 SECRET_KEY，"
+            "例如用 `python3 -c 'import secrets; print(secrets.token_urlsafe(50))'` 生成后写入 "
+            "/etc/wsm/wsm.env（见 docs/deploy.md）。"
+            " SECRET_KEY is required when DEBUG is off."
+        )
+    # Only so that a fresh checkout runs; `check --deploy` flags it.
+    SECRET_KEY = "django-insecure-demo-only-never-use-in-production"
+# Old keys still accepted for signed values (sessions, links) while a new key rolls out.
+SECRET_KEY_FALLBACKS = envlist("SECRET_KEY_FALLBACKS", "")
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver,[::1]")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
@@ -98,7 +115,20 @@ TEMPLATES = [
 
 def _database_from_env(variable: str = "DATABASE_URL") -> dict[str, Any]:
     url = os.getenv(variable, f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
-    config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=envint("CONN_MAX_AGE", "0")))
+    config: dict[str, Any] = dict(
+        dj_database_url.parse(
+            url,
+            conn_max_age=envint("CONN_MAX_AGE", "0"),
+            # A persistent connection is pinged before a request reuses it, so a restarted
+            # PostgreSQL (or a pgbouncer that dropped it) costs no failed request.
+            conn_health_checks=True,
+        )
+    )
+    if config["ENGINE"] == "django.db.backends.postgresql" and envbool("DB_TRANSACTION_POOLING", "false"):
+        # Behind pgbouncer in transaction mode a session is not ours between
+        # transactions: no server-side cursors, no prepared statements (docs/deploy.md).
+        config["DISABLE_SERVER_SIDE_CURSORS"] = True
+        config.setdefault("OPTIONS", {})["prepare_threshold"] = None
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers run beside the single writer; IMMEDIATE takes the write
         # lock at BEGIN so two writers queue up instead of failing half-way with
@@ -139,24 +169,120 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(os.getenv("STATIC_ROOT", VAR_DIR / "static"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", VAR_DIR / "media"))
-# Serve from the finders as well, so a checkout works before collectstatic.
-WHITENOISE_USE_FINDERS = True
+# Production serves what `collectstatic` wrote, under content-hashed names that browsers
+# may cache for ever (whitenoise, or nginx from STATIC_ROOT). A checkout serves
+# straight from the finders, so it works before collectstatic.
+STATIC_MANIFEST = envbool("STATIC_MANIFEST", "false" if DEBUG else "true")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if STATIC_MANIFEST
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 WHITENOISE_AUTOREFRESH = DEBUG
+# Inspection photos come ten to a form at up to 5 MB each (supervision/conf.py); the
+# nginx site allows 60 MB per request (deploy/nginx-wsm.conf). Files larger than this
+# go to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = envint("FILE_UPLOAD_MAX_MEMORY_SIZE", str(2_621_440))
+FILE_UPLOAD_PERMISSIONS = 0o640  # scans and photos are personal data: not world-readable
+# Where `manage.py backup` writes its archives (docs/deploy.md § 备份).
+BACKUP_DIR = Path(os.getenv("BACKUP_DIR", VAR_DIR / "backups"))
+# How many archives `manage.py backup` keeps in BACKUP_DIR (0 = all; --keep overrides).
+BACKUP_KEEP = envint("BACKUP_KEEP", "0")
 
+
+def _cache_from_env() -> dict[str, Any]:
+    """CACHE_URL → CACHES["default"]. The rate limiters (common/ratelimit.py) count in
+    this cache, so with several workers it must be shared:
+
+    * ``db://django_cache`` — Django's database cache in that table (``manage.py
+      createcachetable``); shared by every worker on every server, no extra service;
+    * ``file:///var/lib/wsm/cache`` — files in that folder; shared by the workers of
+      one server;
+    * ``locmem://`` — per process (the development default).
+
+    Without CACHE_URL a production server (DEBUG off) uses a file cache in VAR_DIR/cache,
+    so the workers of one server still share their counts.
+    """
+    url = os.getenv("CACHE_URL", "").strip() or (
+        "locmem://" if DEBUG else f"file://{(VAR_DIR / 'cache').as_posix()}"
+    )
+    parts = urlsplit(url)
+    timeout = envint("CACHE_TIMEOUT", "300")
+    # Django's default of 300 entries would cull live rate-limit counters (one per client
+    # address and minute) on a busy morning; expired ones are dropped when it culls.
+    options = {"MAX_ENTRIES": envint("CACHE_MAX_ENTRIES", "50000")}
+    if parts.scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": parts.netloc}
+    if parts.scheme == "db" and (parts.netloc or parts.path.strip("/")):
+        table = (parts.netloc + parts.path).strip("/")
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": table,
+            "TIMEOUT": timeout,
+            "OPTIONS": options,
+        }
+    if parts.scheme == "file" and parts.path.startswith("/"):
+        return {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": unquote(parts.path),
+            "TIMEOUT": timeout,
+            "OPTIONS": options,
+        }
+    raise ImproperlyConfigured(
+        f"CACHE_URL 无法识别：{url!r}。可用：db://表名（如 db://django_cache，需先运行 "
+        "manage.py createcachetable）、file:///绝对路径、locmem://。"
+    )
+
+
+CACHES = {"default": _cache_from_env()}
+
+# --- HTTPS and the proxy in front (docs/deploy.md § nginx) ---------------------------
+# Behind nginx, the proxy tells Django the original scheme and client address. Only
+# trust those headers when a proxy that overwrites them is in front: a client talking
+# to gunicorn directly could forge them (and so dodge the rate limits).
+BEHIND_PROXY = envbool("BEHIND_PROXY", "false")
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+TRUST_X_FORWARDED_FOR = BEHIND_PROXY  # read by audit.middleware.client_ip
+# The recommended setup: nginx serves HTTPS with the centre's certificate and tells
+# Django so in X-Forwarded-Proto. Default: on for a production server behind the proxy
+# (DEBUG off, BEHIND_PROXY on) — without the proxy's header Django cannot tell a secure
+# request from a plain one. HTTPS=false is the escape hatch for a closed intranet
+# without TLS (passwords then cross the network in clear: docs/deploy.md says so, and
+# `check --deploy` keeps listing what is given up).
+HTTPS = envbool("HTTPS", "true" if BEHIND_PROXY and not DEBUG else "false")
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "false")
+SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "true" if HTTPS else "false")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = HTTPS and envbool("SECURE_SSL_REDIRECT", "true")
+# Monitoring may ask gunicorn for the health check on the loopback without TLS.
+SECURE_REDIRECT_EXEMPT = [r"^api/v1/health$"]
+SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", "31536000") if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("HSTS_INCLUDE_SUBDOMAINS", "true")
+# The preload directive only matters once a domain is submitted to the browsers'
+# preload list, which an intranet name never is; set HSTS_PRELOAD=false to leave it out.
+SECURE_HSTS_PRELOAD = envbool("HSTS_PRELOAD", "true")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
+# Logs go to standard error: systemd's journal keeps them with their time stamps
+# (`journalctl -u wsm`); the level name comes first: `journalctl -u wsm -g '^ERROR'`.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "%(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

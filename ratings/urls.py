@@ -15,6 +15,11 @@ urlpatterns = [
     path("ratings/", views.home, name="ratings_home"),
     path("ratings/list/", views.rating_list, name="ratings_list"),
     path("ratings/<int:pk>/", views.rating_detail, name="ratings_detail"),
+    path(
+        "ratings/<int:pk>/evidence/<int:annotation_pk>/",
+        views.annotation_evidence,
+        name="ratings_annotation_evidence",
+    ),
     path("ratings/followups/", views.follow_up_list, name="ratings_follow_ups"),
     path("ratings/followups/<int:pk>/", views.follow_up_detail, name="ratings_follow_up"),
     path("ratings/callbacks/", views.callback_list, name="ratings_callbacks"),

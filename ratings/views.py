@@ -4,6 +4,7 @@ monthly surveys, and the export for the provincial platform."""
 
 from __future__ import annotations
 
+import mimetypes
 from datetime import date
 from typing import Any, Literal
 
@@ -13,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods
 
 from common.errors import DomainError
@@ -222,6 +224,26 @@ def rating_list(request: HttpRequest) -> HttpResponse:
 
 # ---------------------------------------------------------------------------------------
 # One rating: annotation (误评/恶意评价) and appeal
+
+
+@role_required(*access.VIEW_ROLES)
+def annotation_evidence(request: HttpRequest, pk: int, annotation_pk: int) -> HttpResponse:
+    """An annotation's evidence file, through the access check of its rating (the
+    file may show a citizen; it is never served from /media/ directly)."""
+    rating = access.rating_for_user(request.user, pk)
+    annotation = rating.annotations.filter(pk=annotation_pk).exclude(evidence_file="").first()
+    if annotation is None:
+        raise Http404("没有这个证据材料。")
+    try:
+        with annotation.evidence_file.open("rb") as handle:
+            data = handle.read()
+    except FileNotFoundError:
+        raise Http404("文件已不存在，请联系系统管理员。") from None
+    name = annotation.evidence_file.name.rsplit("/", 1)[-1]
+    response = HttpResponse(data, content_type=mimetypes.guess_type(name)[0] or "application/octet-stream")
+    response["Content-Disposition"] = content_disposition_header(True, name) or "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @role_required(*access.VIEW_ROLES)

@@ -117,3 +117,44 @@ class FacilityAdmin(ReadOnlyAdmin):
 class SupervisionEventAdmin(ReadOnlyAdmin):
     list_display = ("at", "subject_type", "subject_id", "actor_label", "from_status", "to_status")
     list_filter = ("subject_type",)
+
+
+from supervision.models import (  # noqa: E402 — appended section
+    ComplaintAnalysis,
+    ComplaintAnalysisEvent,
+    WeeklyReview,
+    WeeklyReviewEvent,
+)
+
+
+@admin.register(WeeklyReview)
+class WeeklyReviewAdmin(ReadOnlyAdmin):
+    list_display = (
+        "week_start",
+        "branch",
+        "status",
+        "safety_checked",
+        "hygiene_checked",
+        "adoption",
+        "submitted_at",
+    )
+    list_filter = ("status", "branch", "adoption")
+    date_hierarchy = "week_start"
+    list_select_related = ("branch",)
+
+
+@admin.register(WeeklyReviewEvent)
+class WeeklyReviewEventAdmin(ReadOnlyAdmin):
+    list_display = ("at", "review", "actor_label", "from_status", "to_status", "note")
+    list_select_related = ("review__branch",)
+
+
+@admin.register(ComplaintAnalysis)
+class ComplaintAnalysisAdmin(ReadOnlyAdmin):
+    list_display = ("year", "status", "updated_at", "updated_by_label", "submitted_at", "decided_by_label")
+    list_filter = ("status",)
+
+
+@admin.register(ComplaintAnalysisEvent)
+class ComplaintAnalysisEventAdmin(ReadOnlyAdmin):
+    list_display = ("at", "analysis", "actor_label", "from_status", "to_status", "note")

@@ -1567,3 +1567,368 @@ def facility_retire(*, actor: Actor, facility: Facility, reason: str) -> Facilit
         actor=actor, action="supervision.facility.retire", obj=facility, summary=f"停用：{reason[:100]}"
     )
     return facility
+
+
+# ---------------------------------------------------------------------------------------
+# Weekly review of a hall (000 §二(一)4) and the yearly complaint analysis (000 §五(四)12)
+
+from supervision.models import (  # noqa: E402 — appended section, kept beside its services
+    ANALYSIS_TRANSITIONS,
+    WEEKLY_REVIEW_TRANSITIONS,
+    Adoption,
+    AnalysisStatus,
+    ComplaintAnalysis,
+    ComplaintAnalysisEvent,
+    WeeklyReview,
+    WeeklyReviewEvent,
+    WeeklyReviewStatus,
+)
+
+WEEKLY_REVIEW_FIELDS = (
+    "arrangements",
+    "problems",
+    "policy_study",
+    "summary",
+    "safety_checked",
+    "safety_findings",
+    "hygiene_checked",
+    "hygiene_findings",
+    "site_visits",
+    "suggestions",
+    "adoption",
+    "adoption_note",
+)
+TEXT_MAX = 5000
+
+
+@dataclass(frozen=True)
+class WeeklyReviewInput:
+    """What the head writes for the week (000 §二(一)4, in the clause's order)."""
+
+    arrangements: str = ""
+    problems: str = ""
+    policy_study: str = ""
+    summary: str = ""
+    safety_checked: bool = False
+    safety_findings: str = ""
+    hygiene_checked: bool = False
+    hygiene_findings: str = ""
+    site_visits: str = ""
+    suggestions: str = ""
+    adoption: str = Adoption.NONE
+    adoption_note: str = ""
+
+
+def _review_event(
+    review: WeeklyReview, *, actor: Actor, from_status: str, to_status: str, note: str = ""
+) -> None:
+    user, label = event_actor(actor)
+    WeeklyReviewEvent.objects.create(
+        review=review, actor=user, actor_label=label, from_status=from_status, to_status=to_status, note=note
+    )
+
+
+def _require_branch_head(actor: Actor, branch: Branch) -> None:
+    if not _is_branch_head(actor, branch.pk):
+        raise _forbid(f"{branch.name}的每周工作总结只能由该管理部（大厅）的部门负责人填写。")
+
+
+def _clean_review_input(entries: WeeklyReviewInput) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name in WEEKLY_REVIEW_FIELDS:
+        value = getattr(entries, name)
+        if isinstance(value, str):
+            value = value.strip()
+            if len(value) > TEXT_MAX:
+                label = getattr(WeeklyReview._meta.get_field(name), "verbose_name", name)
+                raise _invalid(f"“{label}”不能超过{TEXT_MAX}字。", field=name)
+        values[name] = value
+    if values["adoption"] not in Adoption.values:
+        raise _invalid("建议研究采纳情况无效，请从列表中选择。", field="adoption")
+    if values["suggestions"] and values["adoption"] == Adoption.NONE:
+        raise _invalid(
+            "已填写合理化建议，请选择研究采纳情况（已采纳、部分采纳、研究中或不予采纳）。", field="adoption"
+        )
+    if values["adoption"] in (Adoption.PARTLY, Adoption.DECLINED) and not values["adoption_note"]:
+        raise _invalid("部分采纳或不予采纳的建议，请在“采纳说明”中写明理由。", field="adoption_note")
+    return values
+
+
+def week_monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+@transaction.atomic
+def weekly_review_save(
+    *, actor: Actor, branch: Branch, week_start: date, entries: WeeklyReviewInput
+) -> WeeklyReview:
+    """Create or update the week's record of `branch` (a draft). The head of the
+    branch writes it; a submitted record must be reopened first."""
+    _require_branch_head(actor, branch)
+    if week_start.weekday() != 0:
+        raise _invalid("周工作总结按自然周（周一至周日）填写，开始日期应为周一。", field="week_start")
+    if week_start > week_monday(_today()):
+        raise _invalid("不能填写尚未开始的周的工作总结。", field="week_start")
+    values = _clean_review_input(entries)
+    user = user_or_none(actor)
+    review = WeeklyReview.objects.select_for_update().filter(branch=branch, week_start=week_start).first()
+    now = timezone.now()
+    if review is None:
+        try:
+            with transaction.atomic():
+                review = WeeklyReview.objects.create(
+                    branch=branch,
+                    week_start=week_start,
+                    status=WeeklyReviewStatus.DRAFT,
+                    created_by=user,
+                    created_at=now,
+                    updated_at=now,
+                    **values,
+                )
+        except IntegrityError:
+            raise Conflict(
+                "本周的工作总结刚由他人创建，请刷新页面后再修改。", code="weekly_review_exists"
+            ) from None
+        _review_event(review, actor=actor, from_status=NEW, to_status=WeeklyReviewStatus.DRAFT, note="创建")
+        audit_record(
+            actor=actor,
+            action="supervision.weekly_review.create",
+            obj=review,
+            summary=f"创建{review}",
+            changes={k: [None, v] for k, v in values.items() if v},
+        )
+        return review
+    if review.status != WeeklyReviewStatus.DRAFT:
+        raise Conflict("本周的工作总结已提交，如需修改请先“退回修改”并说明理由。", code="invalid_transition")
+    before = {name: getattr(review, name) for name in WEEKLY_REVIEW_FIELDS}
+    changed = [name for name in WEEKLY_REVIEW_FIELDS if before[name] != values[name]]
+    if not changed:
+        return review
+    for name in changed:
+        setattr(review, name, values[name])
+    review.updated_at = now
+    review.save(update_fields=[*changed, "updated_at"])
+    audit_record(
+        actor=actor,
+        action="supervision.weekly_review.update",
+        obj=review,
+        summary=f"修改{review}",
+        changes={name: [before[name], values[name]] for name in changed},
+    )
+    return review
+
+
+@transaction.atomic
+def weekly_review_submit(*, actor: Actor, review: WeeklyReview, note: str = "") -> WeeklyReview:
+    """Submit the week's record. The clause asks for the week's arrangements, a summary
+    and a full check of the hall's safety and hygiene; a record without them is refused."""
+    review = WeeklyReview.objects.select_for_update().select_related("branch").get(pk=review.pk)
+    _require_branch_head(actor, review.branch)
+    missing = []
+    if not review.arrangements.strip():
+        missing.append("工作安排")
+    if not review.summary.strip():
+        missing.append("工作总结")
+    if not review.safety_checked:
+        missing.append("大厅安全检查")
+    if not review.hygiene_checked:
+        missing.append("大厅卫生检查")
+    if missing:
+        raise _invalid(
+            f"提交前请完成：{'、'.join(missing)}（000 §二(一)4：每周对工作进行安排、做好工作总结，"
+            "对大厅安全和卫生做到全面检查）。",
+            missing=missing,
+        )
+    review.submitted_at = timezone.now()
+    review.submitted_by = user_or_none(actor)
+    review.submitted_by_label = _label(actor)
+    _move_review(
+        review,
+        WeeklyReviewStatus.SUBMITTED,
+        actor=actor,
+        note=note.strip(),
+        fields=("submitted_at", "submitted_by", "submitted_by_label"),
+    )
+    audit_record(
+        actor=actor,
+        action="supervision.weekly_review.submit",
+        obj=review,
+        summary=f"提交{review}",
+        changes={"status": [WeeklyReviewStatus.DRAFT, WeeklyReviewStatus.SUBMITTED]},
+    )
+    return review
+
+
+@transaction.atomic
+def weekly_review_reopen(*, actor: Actor, review: WeeklyReview, reason: str) -> WeeklyReview:
+    """Reopen a submitted record for correction (the head of the branch, or the office
+    asking for more), with the reason kept."""
+    review = WeeklyReview.objects.select_for_update().select_related("branch").get(pk=review.pk)
+    if not (
+        _is_branch_head(actor, review.branch_id)
+        or (not isinstance(actor, str) and actor is not None and has_role(actor, Role.OFFICE))
+    ):
+        raise _forbid("只有该管理部的部门负责人或业务管理处可以退回修改每周工作总结。")
+    reason = reason.strip()
+    if not reason:
+        raise _invalid("请写明退回修改的理由。", field="reason")
+    _move_review(review, WeeklyReviewStatus.DRAFT, actor=actor, note=reason)
+    audit_record(
+        actor=actor,
+        action="supervision.weekly_review.reopen",
+        obj=review,
+        summary=f"退回修改：{reason}",
+        changes={"status": [WeeklyReviewStatus.SUBMITTED, WeeklyReviewStatus.DRAFT]},
+    )
+    return review
+
+
+def _move_review(
+    review: WeeklyReview, to: str, *, actor: Actor, note: str = "", fields: Sequence[str] = ()
+) -> None:
+    before = review.status
+    if to not in WEEKLY_REVIEW_TRANSITIONS.get(before, frozenset()):
+        raise Conflict(
+            f"当前状态“{review.get_status_display()}”下不能进行此操作。",
+            code="invalid_transition",
+            status_from=before,
+            status_to=to,
+        )
+    review.status = to
+    review.updated_at = timezone.now()
+    review.save(update_fields=["status", "updated_at", *fields])
+    _review_event(review, actor=actor, from_status=before, to_status=to, note=note)
+
+
+def _analysis_event(
+    analysis: ComplaintAnalysis, *, actor: Actor, from_status: str, to_status: str, note: str = ""
+) -> None:
+    user, label = event_actor(actor)
+    ComplaintAnalysisEvent.objects.create(
+        analysis=analysis,
+        actor=user,
+        actor_label=label,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+    )
+
+
+def _move_analysis(
+    analysis: ComplaintAnalysis, to: str, *, actor: Actor, note: str = "", fields: Sequence[str] = ()
+) -> None:
+    before = analysis.status
+    if to not in ANALYSIS_TRANSITIONS.get(before, frozenset()):
+        raise Conflict(
+            f"当前状态“{analysis.get_status_display()}”下不能进行此操作。",
+            code="invalid_transition",
+            status_from=before,
+            status_to=to,
+        )
+    analysis.status = to
+    analysis.updated_at = timezone.now()
+    analysis.save(update_fields=["status", "updated_at", *fields])
+    _analysis_event(analysis, actor=actor, from_status=before, to_status=to, note=note)
+
+
+@transaction.atomic
+def complaint_analysis_save(*, actor: Actor, year: int, causes: str, measures: str) -> ComplaintAnalysis:
+    """Write the office's causes and measures for the year's analysis (a draft)."""
+    _require(actor, (Role.OFFICE,), "投诉年度分析的原因分析与预防纠正措施")
+    if not 2000 <= year <= _today().year:
+        raise _invalid(f"年度 {year} 无效：只能分析已开始的年度。", field="year")
+    causes, measures = causes.strip(), measures.strip()
+    for name, value in (("causes", causes), ("measures", measures)):
+        if len(value) > TEXT_MAX * 2:
+            raise _invalid(f"内容不能超过{TEXT_MAX * 2}字。", field=name)
+    analysis = ComplaintAnalysis.objects.select_for_update().filter(year=year).first()
+    now = timezone.now()
+    if analysis is None:
+        try:
+            with transaction.atomic():
+                analysis = ComplaintAnalysis.objects.create(
+                    year=year,
+                    causes=causes,
+                    measures=measures,
+                    status=AnalysisStatus.DRAFT,
+                    created_at=now,
+                    updated_at=now,
+                    updated_by_label=_label(actor),
+                )
+        except IntegrityError:
+            raise Conflict("该年度的分析刚由他人创建，请刷新页面后再修改。", code="analysis_exists") from None
+        _analysis_event(analysis, actor=actor, from_status=NEW, to_status=AnalysisStatus.DRAFT, note="创建")
+        audit_record(
+            actor=actor,
+            action="supervision.complaint_analysis.create",
+            obj=analysis,
+            summary=f"起草{analysis}",
+            changes={"causes": [None, causes], "measures": [None, measures]},
+        )
+        return analysis
+    if analysis.status != AnalysisStatus.DRAFT:
+        raise Conflict(f"{analysis}{analysis.get_status_display()}，不能再修改。", code="invalid_transition")
+    before = {"causes": analysis.causes, "measures": analysis.measures}
+    after = {"causes": causes, "measures": measures}
+    changed = [k for k in after if before[k] != after[k]]
+    if not changed:
+        return analysis
+    analysis.causes, analysis.measures = causes, measures
+    analysis.updated_at = now
+    analysis.updated_by_label = _label(actor)
+    analysis.save(update_fields=[*changed, "updated_at", "updated_by_label"])
+    audit_record(
+        actor=actor,
+        action="supervision.complaint_analysis.update",
+        obj=analysis,
+        summary=f"修改{analysis}",
+        changes={k: [before[k], after[k]] for k in changed},
+    )
+    return analysis
+
+
+@transaction.atomic
+def complaint_analysis_submit(*, actor: Actor, analysis: ComplaintAnalysis) -> ComplaintAnalysis:
+    """报中心审议 (§12): the office submits the analysis to the centre's leaders."""
+    _require(actor, (Role.OFFICE,), "报中心审议")
+    analysis = ComplaintAnalysis.objects.select_for_update().get(pk=analysis.pk)
+    if not analysis.causes.strip() or not analysis.measures.strip():
+        raise _invalid("报中心审议前请写明原因分析和预防纠正措施（000 §五(四)12）。")
+    analysis.submitted_at = timezone.now()
+    _move_analysis(analysis, AnalysisStatus.SUBMITTED, actor=actor, fields=("submitted_at",))
+    audit_record(
+        actor=actor,
+        action="supervision.complaint_analysis.submit",
+        obj=analysis,
+        summary=f"{analysis}报中心审议",
+        changes={"status": [AnalysisStatus.DRAFT, AnalysisStatus.SUBMITTED]},
+    )
+    return analysis
+
+
+@transaction.atomic
+def complaint_analysis_decide(
+    *, actor: Actor, analysis: ComplaintAnalysis, approve: bool, opinion: str
+) -> ComplaintAnalysis:
+    """The centre's leader adopts the analysis (整改落实 starts) or sends it back."""
+    _require(actor, (Role.LEADER,), "投诉年度分析的审议")
+    analysis = ComplaintAnalysis.objects.select_for_update().get(pk=analysis.pk)
+    opinion = opinion.strip()
+    if not approve and not opinion:
+        raise _invalid("退回修改时请写明审议意见。", field="opinion")
+    to = AnalysisStatus.APPROVED if approve else AnalysisStatus.DRAFT
+    before = analysis.status
+    analysis.opinion = opinion
+    analysis.decided_at = timezone.now()
+    analysis.decided_by_label = _label(actor)
+    _move_analysis(
+        analysis, to, actor=actor, note=opinion, fields=("opinion", "decided_at", "decided_by_label")
+    )
+    audit_record(
+        actor=actor,
+        action="supervision.complaint_analysis.decide",
+        obj=analysis,
+        summary=f"{analysis}{'审议通过' if approve else '退回修改'}：{opinion}"[:500],
+        changes={"status": [before, to]},
+    )
+    return analysis

@@ -115,6 +115,18 @@ def test_health_needs_no_login(client, db):
     assert client.get("/api/v1/health").json() == {"status": "ok"}
 
 
+def test_health_is_503_when_the_database_does_not_answer(client, db, monkeypatch):
+    from django.db import OperationalError
+
+    class Down:
+        def cursor(self):
+            raise OperationalError("connection refused")
+
+    monkeypatch.setattr("config.api.connection", Down())
+    response = client.get("/api/v1/health")
+    assert response.status_code == 503 and response.json() == {"status": "database_unavailable"}
+
+
 def test_the_openapi_document_is_served(client, db):
     spec = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/health" in spec["paths"]

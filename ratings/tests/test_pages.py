@@ -421,3 +421,35 @@ def test_the_home_page_counts_open_and_overdue_follow_ups(client, bad, office):
         page = client.get(reverse("home")).content.decode()
     assert "差评核实整改中" in page and "整改超期" in page
     assert f"{reverse('ratings_follow_ups')}?state=overdue" in page
+
+
+def test_annotation_evidence_is_served_only_through_the_rating_access_check(
+    client, bad, office, wa01, make_user, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    url = reverse("ratings_detail", args=[bad.pk])
+    client.force_login(office)
+    scan = SimpleUploadedFile("说明.pdf", b"%PDF-1.4 evidence", content_type="application/pdf")
+    response = client.post(
+        url,
+        {
+            "action": "annotate",
+            "kind": "mistaken",
+            "reason": "评价人误触",
+            "evidence": "来电说明",
+            "evidence_file": scan,
+        },
+    )
+    assert response.status_code == 302
+    annotation = bad.annotations.get()
+    evidence = reverse("ratings_annotation_evidence", args=[bad.pk, annotation.pk])
+    assert evidence in client.get(url).content.decode()
+    got = client.get(evidence)
+    assert got.status_code == 200 and got.content == b"%PDF-1.4 evidence"
+    assert got["Content-Type"] == "application/pdf" and got["X-Content-Type-Options"] == "nosniff"
+    client.force_login(make_user("head", branch=wa01))  # a head of another branch
+    assert client.get(evidence).status_code == 404
+    client.logout()
+    assert client.get(evidence).status_code == 302  # to the login page

@@ -27,13 +27,16 @@
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }
 
+  // Beijing time whatever the device's time zone (China has no daylight saving time).
+  function beijingNow() { return new Date(Date.now() + 8 * 3600 * 1000); }
+
   function clock() {
     var week = "日一二三四五六";
-    var d = new Date();
+    var d = beijingNow();
     var c = document.querySelector("[data-clock]");
     var dd = document.querySelector("[data-date]");
-    if (c) c.textContent = pad(d.getHours()) + ":" + pad(d.getMinutes()) + ":" + pad(d.getSeconds());
-    if (dd) dd.textContent = d.getFullYear() + "年" + (d.getMonth() + 1) + "月" + d.getDate() + "日 星期" + week.charAt(d.getDay());
+    if (c) c.textContent = pad(d.getUTCHours()) + ":" + pad(d.getUTCMinutes()) + ":" + pad(d.getUTCSeconds());
+    if (dd) dd.textContent = d.getUTCFullYear() + "年" + (d.getUTCMonth() + 1) + "月" + d.getUTCDate() + "日 星期" + week.charAt(d.getUTCDay());
   }
 
   // --- Sound --------------------------------------------------------------------------

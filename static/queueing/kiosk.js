@@ -9,7 +9,8 @@
   function startClock() {
     var el = document.querySelector("[data-clock]");
     if (!el) return;
-    function tick() { var d = new Date(); el.textContent = pad(d.getHours()) + ":" + pad(d.getMinutes()) + ":" + pad(d.getSeconds()); }
+    // Beijing time whatever the device's time zone (China has no daylight saving time).
+    function tick() { var d = new Date(Date.now() + 8 * 3600 * 1000); el.textContent = pad(d.getUTCHours()) + ":" + pad(d.getUTCMinutes()) + ":" + pad(d.getUTCSeconds()); }
     tick();
     setInterval(tick, 1000);
   }

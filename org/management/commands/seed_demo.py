@@ -1,7 +1,7 @@
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from common import demo
 from org.demo import demo_logins, seed_demo
@@ -15,8 +15,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty", action="store_true", help="只在数据库中还没有任何中心时载入（make run 使用）"
         )
+        parser.add_argument(
+            "--allow-production", action="store_true", help="DEBUG 关闭时也载入（仅用于演示服务器）"
+        )
 
-    def handle(self, *args: Any, if_empty: bool = False, **options: Any) -> None:
+    def handle(
+        self, *args: Any, if_empty: bool = False, allow_production: bool = False, **options: Any
+    ) -> None:
+        # The demo logins share a published password: never let them into production by accident.
+        if not settings.DEBUG and not allow_production:
+            raise CommandError(
+                "DEBUG 已关闭（生产环境），演示中心的账号使用公开的演示密码，不予载入。"
+                "确需在演示服务器上载入，请加 --allow-production。"
+            )
         if if_empty and Centre.objects.exists():
             self.stdout.write("数据库已有数据，未载入演示中心。")
         else:
