@@ -112,10 +112,14 @@ def complaint_analysis(period: DateRange, *, window_days: int, today: date | Non
     complaints = list(
         Complaint.objects.filter(received_on__gte=period.start, received_on__lte=period.end)
         .select_related("responsible_department", "branch", "staff")
+        # The long texts are not analysed here (the repeats show numbers and dates only).
+        .defer("content", "initial_findings", "class_reason", "responsibility_analysis", "archive_note")
+        # Lists materialised once per complaint (to_attr): the loop below reads them
+        # several times, and a year of a large centre has thousands of complaints.
         .prefetch_related(
-            "responsible_staff",
-            "replies",
-            Prefetch("follow_ups", queryset=FollowUp.objects.order_by("at", "id")),
+            Prefetch("responsible_staff", to_attr="responsible_list"),
+            Prefetch("replies", to_attr="reply_list"),
+            Prefetch("follow_ups", queryset=FollowUp.objects.order_by("at", "id"), to_attr="follow_up_list"),
         )
         .order_by("received_at", "id")
     )
@@ -155,7 +159,7 @@ def complaint_analysis(period: DateRange, *, window_days: int, today: date | Non
             staff_counts[f"{person.name}（{person.staff_no}）"] += 1
         if c.suggestion:
             suggestions.append(Suggestion(c.no, c.received_on, "投诉时", c.suggestion))
-        for fu in c.follow_ups.all():
+        for fu in c.follow_up_list:  # type: ignore[attr-defined]
             if fu.suggestion:
                 suggestions.append(Suggestion(c.no, timezone.localdate(fu.at), "回访时", fu.suggestion))
         if c.is_open:
@@ -200,7 +204,7 @@ def _add(q: Quality, c: Complaint, today: date) -> None:
     q.count += 1
     q.valid += c.is_valid
     q.major += c.class_code == ComplaintClass.MAJOR
-    replies = list(c.replies.all())
+    replies = c.reply_list  # type: ignore[attr-defined]
     late_now = c.status in AWAITING_REPLY and c.reply_due is not None and c.reply_due < today
     if replies or late_now:
         q.due += 1
@@ -210,17 +214,17 @@ def _add(q: Quality, c: Complaint, today: date) -> None:
     if last is not None and last.satisfaction != Satisfaction.UNREACHABLE:
         q.reached += 1
         q.satisfied += last.satisfaction in (Satisfaction.SATISFIED, Satisfaction.BASIC)
-    q.reopened += any(f.reopened for f in c.follow_ups.all())
+    q.reopened += any(f.reopened for f in c.follow_up_list)  # type: ignore[attr-defined]
 
 
 def _last_follow_up(c: Complaint) -> FollowUp | None:
-    rows = list(c.follow_ups.all())
+    rows = c.follow_up_list  # type: ignore[attr-defined]
     return rows[-1] if rows else None
 
 
 def _people(c: Complaint) -> list:
     """The staff a complaint is against: those found responsible, else the one named."""
-    found = list(c.responsible_staff.all())
+    found = c.responsible_list  # type: ignore[attr-defined]
     if found:
         return found
     return [c.staff] if c.staff_id and c.staff else []
