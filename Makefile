@@ -22,6 +22,7 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
 run: $(VENV)/.runtime
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo --if-empty
+	$(BIN)/python manage.py simulate --if-empty
 	@echo "服务地址 (serving at): http://127.0.0.1:$(PORT)/   — 按 Ctrl+C 停止"
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
@@ -55,6 +56,7 @@ lock: $(VENV)/.dev
 bench: $(VENV)/.dev
 	$(BIN)/python bench/workdays_bench.py
 	$(BIN)/python bench/queue_bench.py
+	$(BIN)/python bench/reports_bench.py
 
 clean:
 	rm -rf $(VENV) var/test*.sqlite3 .pytest_cache .mypy_cache .ruff_cache

@@ -9,6 +9,7 @@ no Django imports, so both generators and their tests share one source.
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 from datetime import time
@@ -103,3 +104,79 @@ def service_minutes(rng: random.Random, category_value: str) -> float:
 
 def rating_level(rng: random.Random) -> int:
     return rng.choices(list(RATING_LEVEL_WEIGHTS), weights=list(RATING_LEVEL_WEIGHTS.values()))[0]
+
+
+# --- Used by the service-driven simulation (reports/simulate/hall.py, casework.py) -------
+
+# Mean tickets on an ordinary working day (weekday factor 1.0) at --volume 1.0: the
+# central hall is much busier than the county branches. Branches not listed get OTHER.
+BRANCH_DAILY_TICKETS: dict[str, float] = {"HD01": 120.0, "WA01": 38.0, "SX01": 32.0}
+OTHER_BRANCH_DAILY_TICKETS = 30.0
+# The default --volume of `manage.py simulate`: every visit goes through the services
+# (about ten service calls a visit), so a full-volume quarter takes many minutes; `make
+# run` must stay under about 90 seconds (docs/simulate.md "Timings").
+DEFAULT_VOLUME = 0.2
+
+LATE_CHECKIN_SHARE = 0.05  # of appointments that come: after the check-in window (迟到转现场)
+RECALL_SHARE = 0.06  # of answered calls: the citizen comes only after one recall
+TRANSFER_SHARE = 0.02  # of served tickets: sent to another category (多窗联办)
+TELLER_ABSENCE_SHARE = 0.03  # of teller-days: on leave, the window stays closed
+# Windows opened on a day: enough specialist windows for each category that the
+# expected load of the day's peak hour keeps them about this busy (the green-channel /
+# universal window is always open). A hall staffed for its load has real queues at the
+# Monday-morning peak and none at 16:30, whatever the --volume.
+TARGET_OCCUPANCY = 0.85
+PAUSE_SHARE = 0.35  # of teller-days with one short pause (请示协调、临时离柜、工间休息)
+PAUSE_MINUTES = (5, 15)
+WALK_TO_WINDOW_MINUTES = (0.3, 1.5)
+
+# Which handling type a case of each category is (002 篇5 §三); a matter of that type and
+# category is then drawn from the catalogue.
+HANDLING_TYPE_SHARES: dict[str, dict[str, float]] = {
+    "withdrawal": {"immediate": 1.0},
+    "collection": {"immediate": 0.78, "promised": 0.09, "joint": 0.06, "escalated": 0.07},
+    "loan": {"immediate": 0.55, "promised": 0.35, "joint": 0.1},
+    "other": {"immediate": 0.7, "promised": 0.3},
+}
+CASE_REFUSED_SHARE = 0.03  # of decisions: 不予批准 (with the reasons in writing)
+DELIVERY_BY_MAIL_SHARE = 0.1  # of promised cases: the result is posted
+ESCALATION_REPLY_DAYS = (4, 20)  # calendar days until the higher authority replies
+
+RATING_BAD_REASONS: dict[str, float] = {"efficiency": 0.4, "attitude": 0.25, "ran_back": 0.25, "other": 0.1}
+BAD_RATING_UNFOUNDED_SHARE = 0.25  # of followed-up bad ratings: verified as unfounded
+FOLLOW_UP_LEFT_OPEN_SHARE = 0.08  # of bad ratings: nobody gets to it (overdue on the worklist)
+CALLBACK_NOT_REACHED_SHARE = 0.08
+CALLBACK_DISSATISFIED_SHARE = 0.01
+
+# Complaint paths (000 §五(四)); the rest are general complaints handled to the end.
+COMPLAINT_CHANNEL_WEIGHTS: dict[str, float] = {
+    "hotline": 0.35,
+    "phone": 0.2,
+    "web": 0.2,
+    "visit": 0.15,
+    "letter": 0.05,
+    "email": 0.05,
+}
+COMPLAINT_INVALID_SHARE = 0.2
+COMPLAINT_ON_THE_SPOT_SHARE = 0.15  # of visits: settled on the spot
+COMPLAINT_LATE_SHARE = 0.15  # of general complaints: answered after the limit
+
+INSPECTIONS_PER_WORKDAY = 1.0  # 日常检查 of a window by the business management office
+INSPECTION_FINDING_SHARE = 0.3
+SURPRISE_INSPECTION_SHARE = 0.15
+PATROL_VIOLATION_SHARE = 0.05  # of patrol rounds
+
+
+def peak_hour_share() -> float:
+    """Share of a day's arrivals in its busiest hour (two consecutive half hours)."""
+    weights = list(HALF_HOUR_WEIGHTS.values())
+    return max(a + b for a, b in itertools.pairwise(weights)) / sum(weights)
+
+
+def mean_service_minutes(category_value: str) -> float:
+    median, sigma = SERVICE_MINUTES[category_value]
+    return median * math.exp(sigma * sigma / 2)  # the mean of the log-normal
+
+
+def weighted(rng: random.Random, weights: dict[str, float]) -> str:
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
