@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
@@ -52,13 +52,13 @@ class HealthOut(Schema):
 
 
 @api.get("/health", response={200: HealthOut, 503: HealthOut}, tags=["system"], summary="健康检查")
-def health(request: HttpRequest) -> dict[str, str] | tuple[int, dict[str, str]]:
+def health(request: HttpRequest) -> dict[str, str] | Status:
     """Monitoring's probe: 200 only when the database answers (503 otherwise)."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except DatabaseError:
-        return 503, {"status": "database_unavailable"}
+        return Status(503, {"status": "database_unavailable"})
     return {"status": "ok"}
 
 

@@ -159,7 +159,8 @@ def load_demo() -> str:
                 rated += 1
                 if rating.is_bad:
                     bad.append(rating)
-    _sign_out_all(desks)
+        # Tellers sign out at closing time, so the window history shows real opening hours.
+        _sign_out_all(desks, _at(day, 17, 30))
     _work_follow_ups(bad, office, today)
     annotated = _annotate(bad, office, office2)
     callbacks = _callbacks(office)
@@ -170,14 +171,15 @@ def load_demo() -> str:
     )
 
 
-def _sign_out_all(desks: list[tuple[Staff, Window, list[str]]]) -> None:
+def _sign_out_all(desks: list[tuple[Staff, Window, list[str]]], moment: datetime) -> None:
     from queueing import services as queue
     from queueing.models import WindowState, WindowStatus
 
     for staff, window, _ in desks:
         state = WindowState.objects.filter(window=window).first()
         if state is not None and state.status != WindowStatus.CLOSED:
-            queue.window_sign_out(actor=staff.user, staff=staff, window=window)
+            with _hall_clock(moment):
+                queue.window_sign_out(actor=staff.user, staff=staff, window=window)
 
 
 def _work_follow_ups(bad: list[Rating], office: Any, today: date) -> None:
