@@ -54,9 +54,7 @@ def period_range(key: str, today: date) -> tuple[date, date]:
         return date(today.year, month, 1), today
     if key == "this_year":
         return date(today.year, 1, 1), today
-    raise DomainError(
-        f"未知的统计期间“{key}”，请从 今天、本周、上周、本月、上月、本季度、本年 中选择。", status=400
-    )
+    raise BadFilter(f"未知的统计期间“{key}”，请从 今天、本周、上周、本月、上月、本季度、本年 中选择。")
 
 
 class BadFilter(DomainError):

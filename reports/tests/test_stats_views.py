@@ -117,6 +117,14 @@ def test_a_bad_date_shows_a_message_and_a_400(client, hall, make_user):
     assert response.status_code == 400 and response.json()["error"] == "invalid_input"
 
 
+def test_an_unknown_period_shows_a_message_and_a_400(client, hall, make_user):
+    client.force_login(make_user(Role.OFFICE))
+    response = client.get("/stats/?period=last90")
+    assert response.status_code == 400 and "未知的统计期间" in response.content.decode()
+    response = client.get("/api/v1/stats/queue?period=last90")
+    assert response.status_code == 400 and response.json()["error"] == "invalid_input"
+
+
 def test_an_unknown_section_is_a_404(client, hall, make_user):
     client.force_login(make_user(Role.OFFICE))
     assert client.get("/api/v1/stats/salaries").status_code in (404, 422)
