@@ -396,23 +396,42 @@ def inspection_void(*, actor: Actor, inspection: Inspection, reason: str) -> Ins
     violations it entered in the ledger are reversed with the same reason."""
     _require(actor, (Role.OFFICE,), "作废检查记录")
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    return _void(
+        inspection,
+        actor=actor,
+        reason=reason,
+        subject=SubjectType.INSPECTION,
+        transitions=INSPECTION_TRANSITIONS,
+        voided=InspectionStatus.VOIDED,
+        violations=Violation.objects.active().filter(finding__inspection=inspection),
+        because=f"检查{inspection.no}已作废",
+        action="supervision.inspection.void",
+    )
+
+
+def _void(
+    record: Any,
+    *,
+    actor: Actor,
+    reason: str,
+    subject: str,
+    transitions: dict[str, frozenset[str]],
+    voided: str,
+    violations: Any,
+    because: str,
+    action: str,
+) -> Any:
+    """Void an inspection or a patrol (locked by the caller): the reason is required,
+    the status moves with its event, and the violations it entered are reversed."""
     reason = reason.strip()
     if not reason:
         raise _invalid("请填写作废理由。")
-    inspection.voided_reason = reason
-    _move(
-        inspection,
-        SubjectType.INSPECTION,
-        INSPECTION_TRANSITIONS,
-        InspectionStatus.VOIDED,
-        actor=actor,
-        note=reason,
-        fields=["voided_reason"],
-    )
-    for violation in Violation.objects.active().filter(finding__inspection=inspection):
-        violation_reverse(actor=actor, violation=violation, reason=f"检查{inspection.no}已作废：{reason}")
-    audit_record(actor=actor, action="supervision.inspection.void", obj=inspection, summary=f"作废：{reason}")
-    return inspection
+    record.voided_reason = reason
+    _move(record, subject, transitions, voided, actor=actor, note=reason, fields=["voided_reason"])
+    for violation in violations:
+        violation_reverse(actor=actor, violation=violation, reason=f"{because}：{reason}")
+    audit_record(actor=actor, action=action, obj=record, summary=f"作废：{reason}")
+    return record
 
 
 # ---------------------------------------------------------------------------------------
@@ -1090,23 +1109,17 @@ def patrol_void(*, actor: Actor, patrol: Patrol, reason: str) -> Patrol:
     reversed with the same reason."""
     _require(actor, (Role.OFFICE,), "作废巡查记录")
     patrol = Patrol.objects.select_for_update().get(pk=patrol.pk)
-    reason = reason.strip()
-    if not reason:
-        raise _invalid("请填写作废理由。")
-    patrol.voided_reason = reason
-    _move(
+    return _void(
         patrol,
-        SubjectType.PATROL,
-        PATROL_TRANSITIONS,
-        PatrolStatus.VOIDED,
         actor=actor,
-        note=reason,
-        fields=["voided_reason"],
+        reason=reason,
+        subject=SubjectType.PATROL,
+        transitions=PATROL_TRANSITIONS,
+        voided=PatrolStatus.VOIDED,
+        violations=Violation.objects.active().filter(patrol=patrol),
+        because="巡查记录已作废",
+        action="supervision.patrol.void",
     )
-    for line in Violation.objects.active().filter(patrol=patrol):
-        violation_reverse(actor=actor, violation=line, reason=f"巡查记录已作废：{reason}")
-    audit_record(actor=actor, action="supervision.patrol.void", obj=patrol, summary=f"作废：{reason}")
-    return patrol
 
 
 @transaction.atomic
