@@ -38,6 +38,7 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy $(DOMAIN_APPS)
+	$(BIN)/lint-imports
 
 fmt: $(VENV)/.dev
 	$(BIN)/ruff format .

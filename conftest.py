@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from common import clock
+from common.testing import FrozenClock, pinned_moment, stop_all
 from org.models import Role
 
 
@@ -12,6 +14,23 @@ def pytest_configure(config):
 
     # Password hashing is deliberately slow; tests create many accounts.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock():
+    """Every test starts at the suite's pinned moment (WSM_TEST_NOW), whatever the day it
+    runs; the clock runs on from there. See docs/testing.md."""
+    FrozenClock(pinned_moment(), tick=True)
+    yield
+    stop_all()  # this one and any a test started without stopping
+
+
+@pytest.fixture
+def frozen_clock():
+    """The clock stopped at the pinned moment; the test moves it (`move_to`, `advance`)."""
+    stopped = FrozenClock(pinned_moment())
+    yield stopped
+    stopped.stop()
 
 
 @pytest.fixture
@@ -100,7 +119,6 @@ def reference_data(transactional_db):
     Serialized rollback cannot be used for this: once Playwright's sync API runs, the
     test thread gets a different (context-local) Django connection object that lacks
     the serialized contents."""
-    from django.utils import timezone
 
     from rules.loader import load_bundled
     from rules.models import RuleSet
@@ -109,9 +127,7 @@ def reference_data(transactional_db):
 
     if not PublishedYear.objects.exists():
         Day.objects.all().delete()
-        write_seed(
-            day_model=Day, year_model=PublishedYear, revision_model=CalendarRevision, now=timezone.now()
-        )
+        write_seed(day_model=Day, year_model=PublishedYear, revision_model=CalendarRevision, now=clock.now())
     if not RuleSet.objects.exists():
         load_bundled(RuleSet)
     from django.apps import apps as django_apps

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from appraisal.models import AppraisalEntry, AppraisalEvent, AppraisalQuarter, AppraisalResult, PeerBallot
-from inquiries.admin import ReadOnlyAdmin
+from common.admin_mixins import ReadOnlyAdmin
 
 
 @admin.register(AppraisalQuarter)

@@ -20,18 +20,14 @@ from ninja import Router, Schema
 
 from appraisal import selectors
 from appraisal.models import QuarterStatus
+from common.api import ErrorOut
 from common.errors import DomainError
+from common.periods import InvalidPeriod, parse_period
 from org.access import branch_scope, has_role, require_roles
 from org.auth import bearer_or_session
 from org.models import Branch, Role
-from ratings.scoring import InvalidPeriod, parse_period
 
 router = Router()
-
-
-class ErrorOut(Schema):
-    error: str
-    message: str
 
 
 class InspectionPartOut(Schema):

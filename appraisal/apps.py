@@ -6,7 +6,7 @@ class AppraisalConfig(AppConfig):
     verbose_name = "考核评价"
 
     def ready(self) -> None:
-        from common import menu
+        from common import demo, menu
         from org.models import Role
 
         menu.register(
@@ -19,3 +19,5 @@ class AppraisalConfig(AppConfig):
             "季度考核", "quarter_list", roles={Role.OFFICE, Role.LEADER, Role.HEAD, Role.ADMIN}, order=76
         )
         menu.register("我的考核", "my_appraisal", roles={Role.TELLER, Role.GUIDE}, order=77)
+        # After the supervision demo (order 70): its inspections and violations count.
+        demo.register("考核演示数据", "appraisal.demo:load_demo", order=80)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 
+from common import clock
+from common.forms import StaffChoiceField, StaffMultipleChoiceField, date_input
 from org.models import Staff
 from rules.schemas import UNIT_LABELS, StaffAppraisalParams
-from supervision.forms import StaffChoiceField, StaffMultipleChoiceField, date_input
 
 
 class QuarterOpenForm(forms.Form):
@@ -74,7 +74,7 @@ class EntryForm(forms.Form):
 
     def clean_occurred_on(self) -> Any:
         day = self.cleaned_data.get("occurred_on")
-        if day and day > timezone.localdate():
+        if day and day > clock.today():
             raise forms.ValidationError("日期不能晚于今天。")
         return day
 

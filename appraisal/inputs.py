@@ -27,7 +27,8 @@ from django.utils import timezone
 from appraisal import conf
 from appraisal.models import AppraisalEntry, AppraisalQuarter, EntryStatus
 from appraisal.staff_scoring import Line
-from inquiries.periods import DateRange
+from common import clock
+from common.periods import Period
 from org.models import Staff
 from supervision.models import COUNTED_INSPECTION, InspectionFinding, Violation, ViolationSource
 from workdays.calendar import CalendarNotPublished, workdays_between
@@ -48,7 +49,7 @@ def manual_lines(quarter: AppraisalQuarter, staff_ids: Iterable[int]) -> Lines:
     return lines
 
 
-def ledger_lines(period: DateRange, staff_ids: Iterable[int]) -> Lines:
+def ledger_lines(period: Period, staff_ids: Iterable[int]) -> Lines:
     """Violations of the fines rule set found on patrols or entered by the office."""
     mapping = conf.fine_items()
     lines: Lines = defaultdict(list)
@@ -76,7 +77,7 @@ def ledger_lines(period: DateRange, staff_ids: Iterable[int]) -> Lines:
     return lines
 
 
-def inspection_lines(period: DateRange, staff_ids: Iterable[int]) -> Lines:
+def inspection_lines(period: Period, staff_ids: Iterable[int]) -> Lines:
     lines: Lines = defaultdict(list)
     rows = (
         InspectionFinding.objects.filter(
@@ -106,7 +107,7 @@ def inspection_lines(period: DateRange, staff_ids: Iterable[int]) -> Lines:
     return lines
 
 
-def complaint_lines(period: DateRange, people: Iterable[Staff]) -> tuple[Lines, set[int]]:
+def complaint_lines(period: Period, people: Iterable[Staff]) -> tuple[Lines, set[int]]:
     """Valid complaints verified in the period (by scope) and who they veto."""
     from complaints.selectors import valid_complaints_against
 
@@ -121,7 +122,7 @@ def complaint_lines(period: DateRange, people: Iterable[Staff]) -> tuple[Lines, 
     return lines, vetoed
 
 
-def breach_lines(period: DateRange, people: Iterable[Staff]) -> Lines:
+def breach_lines(period: Period, people: Iterable[Staff]) -> Lines:
     from inquiries.selectors import breaches_against
 
     code = conf.breach_item()
@@ -133,7 +134,7 @@ def breach_lines(period: DateRange, people: Iterable[Staff]) -> Lines:
 
 
 def overdue_case_lines(
-    period: DateRange, staff_ids: Iterable[int], *, today: date | None = None
+    period: Period, staff_ids: Iterable[int], *, today: date | None = None
 ) -> tuple[Lines, list[str]]:
     """B5 "受理办件因窗口工作人员失职等原因导致超过办理承诺时限，每超一天扣3分" from the cases
     app: a case marked 超时办结 (000 §五(二)5) counts against its first responsible person
@@ -150,7 +151,7 @@ def overdue_case_lines(
         from cases.models import Case
     except ImportError:  # pragma: no cover - the cases app is installed in this project
         return lines, ["办件模块不可用，超时办件未计入。"]
-    today = today or timezone.localdate()
+    today = today or clock.today()
     code = conf.overdue_item()
     rows = Case.objects.filter(first_responsible_id__in=list(staff_ids), overdue=True).only(
         "receipt_no", "first_responsible_id", "deadline", "promised_deadline", "decided_at"
@@ -160,7 +161,7 @@ def overdue_case_lines(
         due = case.deadline or case.promised_deadline
         if due is None:
             continue
-        finished = timezone.localdate(case.decided_at) if case.decided_at else today
+        finished = clock.local_date(case.decided_at) if case.decided_at else today
         if finished < period.start or due > period.end:
             continue
         try:
@@ -181,7 +182,7 @@ def overdue_case_lines(
     return lines, notes
 
 
-def late_registration_lines(period: DateRange, staff_ids: Iterable[int]) -> Lines:
+def late_registration_lines(period: Period, staff_ids: Iterable[int]) -> Lines:
     """A6 "办件后不及时登记或输入微机的，每件次扣2分": a case entered in the system on a
     later day than the application was received (e.g. a mailed application keyed in
     days later). The product's reading of "不及时": not on the day of receipt."""
@@ -196,7 +197,7 @@ def late_registration_lines(period: DateRange, staff_ids: Iterable[int]) -> Line
         created_at__gte=timezone.make_aware(datetime.combine(period.start, time.min)),
     ).only("receipt_no", "first_responsible_id", "received_on", "created_at")
     for case in rows:
-        entered = timezone.localdate(case.created_at)
+        entered = clock.local_date(case.created_at)
         if entered in period and entered > case.received_on:
             _add(
                 lines,
@@ -213,7 +214,7 @@ def late_registration_lines(period: DateRange, staff_ids: Iterable[int]) -> Line
 
 
 def collect(
-    quarter: AppraisalQuarter, people: list[Staff], period: DateRange
+    quarter: AppraisalQuarter, people: list[Staff], period: Period
 ) -> tuple[Lines, set[int], list[str]]:
     """Every line of every person, who is vetoed, and notes on what could not be counted."""
     ids = [p.pk for p in people]

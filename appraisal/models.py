@@ -16,7 +16,8 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
+
+from common import clock
 
 NEW = ""
 
@@ -46,7 +47,7 @@ class AppraisalQuarter(models.Model):
     status = models.CharField("状态", max_length=20, choices=QuarterStatus.choices)
     publication = models.PositiveSmallIntegerField("公示次数", default=0)
     rules_ref = models.CharField("考核规则集", max_length=80)
-    opened_at = models.DateTimeField("开始时间", default=timezone.now)
+    opened_at = models.DateTimeField("开始时间", default=clock.now)
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="开始人", on_delete=models.PROTECT, related_name="+"
     )
@@ -81,7 +82,7 @@ class Participant(models.Model):
     staff = models.ForeignKey(
         "org.Staff", verbose_name="工作人员", on_delete=models.PROTECT, related_name="+"
     )
-    added_at = models.DateTimeField("加入时间", default=timezone.now)
+    added_at = models.DateTimeField("加入时间", default=clock.now)
 
     class Meta:
         verbose_name = verbose_name_plural = "考核对象"
@@ -107,7 +108,7 @@ ENTRY_TRANSITIONS: dict[str, frozenset[str]] = {
 
 def _evidence_path(instance: AppraisalEntry, filename: str) -> str:
     suffix = PurePath(filename).suffix.lower()[:10]
-    return f"appraisal/{timezone.localdate():%Y/%m}/{secrets.token_hex(16)}{suffix}"
+    return f"appraisal/{clock.today():%Y/%m}/{secrets.token_hex(16)}{suffix}"
 
 
 class AppraisalEntry(models.Model):
@@ -136,7 +137,7 @@ class AppraisalEntry(models.Model):
     status = models.CharField("状态", max_length=20, choices=EntryStatus.choices)
     withdrawn_reason = models.TextField("撤销理由", blank=True)
     rules_ref = models.CharField("考核规则集", max_length=80)
-    recorded_at = models.DateTimeField("登记时间", default=timezone.now)
+    recorded_at = models.DateTimeField("登记时间", default=clock.now)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
     )
@@ -157,7 +158,7 @@ class PeerBallot(models.Model):
 
     quarter = models.ForeignKey(AppraisalQuarter, on_delete=models.PROTECT, related_name="ballots")
     rater = models.ForeignKey("org.Staff", verbose_name="评议人", on_delete=models.PROTECT, related_name="+")
-    submitted_on = models.DateField("提交日期", default=timezone.localdate)
+    submitted_on = models.DateField("提交日期", default=clock.today)
     votes = models.PositiveSmallIntegerField("票数")
 
     class Meta:
@@ -223,7 +224,7 @@ class AppraisalResult(models.Model):
     return_to_unit = models.BooleanField("连续不称职", default=False)
     flags = models.JSONField("提示", default=list)
     rules_ref = models.CharField("考核规则集", max_length=80)
-    computed_at = models.DateTimeField("计算时间", default=timezone.now)
+    computed_at = models.DateTimeField("计算时间", default=clock.now)
 
     class Meta:
         verbose_name = verbose_name_plural = "季度考核结果"
@@ -254,7 +255,7 @@ class AppraisalEvent(models.Model):
 
     subject_type = models.CharField("对象", max_length=20, choices=AppraisalSubject.choices)
     subject_id = models.PositiveBigIntegerField("对象编号")
-    at = models.DateTimeField("时间", default=timezone.now)
+    at = models.DateTimeField("时间", default=clock.now)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="操作人",

@@ -12,7 +12,6 @@ from typing import Any, Literal
 
 from django.db.models import F, Q
 from django.http import Http404
-from django.utils import timezone
 
 from appraisal import inputs
 from appraisal.citizen import CitizenUnavailable, citizen_scores
@@ -38,10 +37,10 @@ from appraisal.staff_scoring import (
     appraise,
 )
 from appraisal.window_scoring import Sheet, UnitInput, WindowScore, window_scores
+from common import clock
+from common.periods import Period
 from complaints.selectors import valid_complaints_against
-from inquiries.periods import DateRange
 from org.models import Branch, Staff, Window
-from ratings.scoring import Period
 from rules.models import RuleKind
 from rules.selectors import rules_in_force
 from supervision.models import Inspection
@@ -74,7 +73,7 @@ def window_score_table(
     the counted inspections, ranks within each branch."""
     from appraisal.conf import max_rank_appraised
 
-    today = today or timezone.localdate()
+    today = today or clock.today()
     rules = rules_in_force(RuleKind.WINDOW_SCORE, period.end)
     params = rules.params
     if by == "window":
@@ -331,7 +330,7 @@ def annual_results(year: int) -> list[AnnualResult]:
     if not totals:
         return []
     params = rules_in_force(RuleKind.STAFF_APPRAISAL, date(year, 12, 31)).params
-    year_range = DateRange.year(year)
+    year_range = Period.year(year)
     return annual(
         params,
         [

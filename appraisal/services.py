@@ -17,7 +17,6 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from appraisal import conf
 from appraisal.models import (
@@ -37,9 +36,10 @@ from appraisal.models import (
 )
 from appraisal.staff_scoring import AppraisalInputError, PersonInput, score_person
 from audit.services import audit_record
+from common import clock
+from common.actors import Actor, event_actor, require_staff, user_or_none
 from common.errors import Conflict, DomainError
-from inquiries.actors import Actor, event_actor, require_staff, user_or_none
-from inquiries.periods import DateRange
+from common.periods import Period
 from org.access import has_role
 from org.models import Role, Staff
 from rules.models import RuleKind
@@ -98,8 +98,8 @@ def _move(
     _event(obj, subject, actor=actor, from_status=before, to_status=to, note=note)
 
 
-def quarter_range(quarter: AppraisalQuarter) -> DateRange:
-    return DateRange.quarter(quarter.year, quarter.quarter)
+def quarter_range(quarter: AppraisalQuarter) -> Period:
+    return Period.quarter(quarter.year, quarter.quarter)
 
 
 def quarter_params(quarter: AppraisalQuarter) -> StaffAppraisalParams:
@@ -126,8 +126,8 @@ def quarter_open(
     opener = user_or_none(actor)
     if quarter not in (1, 2, 3, 4):
         raise _invalid("季度应为 1–4。")
-    period = DateRange.quarter(year, quarter)
-    if period.start > timezone.localdate():
+    period = Period.quarter(year, quarter)
+    if period.start > clock.today():
         raise _invalid("不能开始尚未到来的季度的考核。")
     rules = rules_in_force(RuleKind.STAFF_APPRAISAL, period.end)
     try:
@@ -218,7 +218,7 @@ def entry_record(
         raise _invalid(f"考核规则集没有项目 {item_code}。") from None
     if quantity < 1:
         raise _invalid("次数（件数、天数、篇数）应为正整数。")
-    if occurred_on not in quarter_range(quarter) or occurred_on > timezone.localdate():
+    if occurred_on not in quarter_range(quarter) or occurred_on > clock.today():
         raise _invalid(f"发生日期应在{quarter}内，且不晚于今天。")
     if not evidence.strip():
         raise _invalid("请写明依据（证明材料、会议记录、表扬信等）。")
@@ -385,7 +385,7 @@ def quarter_publish(*, actor: Actor, quarter: AppraisalQuarter, note: str = "") 
     _office(actor, "公示考核结果")
     quarter = AppraisalQuarter.objects.select_for_update().get(pk=quarter.pk)
     period = quarter_range(quarter)
-    if period.end >= timezone.localdate():
+    if period.end >= clock.today():
         raise _invalid(f"{quarter}尚未结束（{period.end:%Y-%m-%d}），季度结束后才能公示。")
     preview = quarter_preview(quarter)
     if preview.error:
@@ -393,7 +393,7 @@ def quarter_publish(*, actor: Actor, quarter: AppraisalQuarter, note: str = "") 
     if not preview.rows:
         raise _invalid("没有考核对象。")
     publication = quarter.publication + 1
-    now = timezone.now()
+    now = clock.now()
     AppraisalResult.objects.bulk_create(
         [
             AppraisalResult(

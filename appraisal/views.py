@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
@@ -19,10 +18,11 @@ from appraisal import selectors, services
 from appraisal.forms import EntryForm, ParticipantsForm, PublishForm, QuarterOpenForm, ReasonForm
 from appraisal.models import AppraisalEntry, AppraisalQuarter, QuarterStatus
 from audit.services import audit_record
+from common import clock
 from common.errors import DomainError
+from common.periods import InvalidPeriod, Period, parse_period
 from org.access import branch_scope, has_role, role_required
 from org.models import Role, Staff
-from ratings.scoring import InvalidPeriod, Period, parse_period
 from rules.selectors import NoRulesInForce
 
 SCORES = (Role.OFFICE, Role.LEADER, Role.HEAD, Role.INSPECTOR, Role.ADMIN)
@@ -40,7 +40,7 @@ def _run(request: HttpRequest, action: Callable[[], Any], ok: str) -> bool:
 
 
 def _period(request: HttpRequest) -> Period:
-    today = timezone.localdate()
+    today = clock.today()
     text = (request.GET.get("period") or "").strip() or f"{today:%Y-%m}"
     try:
         return parse_period(text)
@@ -101,7 +101,7 @@ def _group(rows: list[Any]) -> list[tuple[str, list[Any]]]:
 
 @role_required(*QUARTERS)
 def quarter_list(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
+    today = clock.today()
     form = QuarterOpenForm(
         request.POST or None, initial={"year": today.year, "quarter": (today.month - 1) // 3 + 1}
     )
@@ -158,7 +158,7 @@ def quarter_detail(request: HttpRequest, key: str) -> HttpResponse:
             preview.rows = [r for r in preview.rows if r.staff.branch_id in scope]
         context["preview"] = preview
         context["publish_form"] = PublishForm()
-        context["ended"] = services.quarter_range(quarter).end < timezone.localdate()
+        context["ended"] = services.quarter_range(quarter).end < clock.today()
         if office:
             context["participants_form"] = ParticipantsForm(
                 initial={"staff": list(quarter.participants.values_list("staff_id", flat=True))}
@@ -268,7 +268,7 @@ def entry_new(request: HttpRequest, key: str) -> HttpResponse:
         .order_by("branch__code", "staff_no")
     )
     staff_no = request.GET.get("staff")
-    initial: dict[str, Any] = {"occurred_on": min(timezone.localdate(), services.quarter_range(quarter).end)}
+    initial: dict[str, Any] = {"occurred_on": min(clock.today(), services.quarter_range(quarter).end)}
     if staff_no:
         initial["staff"] = people.filter(staff_no=staff_no).first()
     form = EntryForm(

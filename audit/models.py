@@ -12,7 +12,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
+
+from common import clock
 
 
 class AppendOnlyError(Exception):
@@ -34,7 +35,7 @@ class AuditEvent(models.Model):
     """One state change: who (user, or a system job by name), what action on which
     object, a summary of the change (from → to), when, and from which client address."""
 
-    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    at = models.DateTimeField("时间", default=clock.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="操作人",

@@ -5,24 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
 
-from audit.middleware import current_request_context
 from audit.models import AuditEvent
-
-
-def _actor_fields(actor: AbstractBaseUser | AnonymousUser | str | None) -> tuple[Any, str]:
-    if actor is None or isinstance(actor, AnonymousUser):
-        return None, "匿名"
-    if isinstance(actor, str):
-        return None, actor  # a scheduled job, a device or the public (e.g. "kiosk:HD01")
-    return actor, actor.get_username()
+from common.actors import AnyActor, event_actor
+from common.request import current_request_context
 
 
 def audit_record(
     *,
-    actor: AbstractBaseUser | AnonymousUser | str | None,
+    actor: AnyActor,
     action: str,
     obj: models.Model | None = None,
     summary: str = "",
@@ -30,7 +22,7 @@ def audit_record(
 ) -> AuditEvent:
     """Append one event. `action` is a dotted verb ("org.window.update");
     `changes` maps a field to [before, after] (or holds whatever the action needs)."""
-    user, label = _actor_fields(actor)
+    user, label = event_actor(actor)
     context = current_request_context()
     return AuditEvent.objects.create(
         actor=user,

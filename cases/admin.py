@@ -10,17 +10,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from cases.models import Case, CaseEvent, Escalation, Extension, Handover, OverdueFinding, ReviewRequest
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+from common.admin_mixins import ReadOnlyAdmin
 
 
 class CaseEventInline(admin.TabularInline):

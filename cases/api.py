@@ -22,10 +22,12 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
-from cases import access, clock, selectors, services
+from cases import access, selectors, services
 from cases.models import Case, Extension, Handover
 from cases.views_public import TOO_MANY, WRONG, query_allowed
 from catalog.selectors import matter_by_code
+from common import clock
+from common.api import ErrorOut
 from common.errors import DomainError
 from common.identity import mask_id, mask_name, mask_phone
 from org.access import require_roles
@@ -33,11 +35,6 @@ from org.auth import bearer_or_session
 from org.models import Department, Window
 
 router = Router()
-
-
-class ErrorOut(Schema):
-    error: str
-    message: str
 
 
 # --- Output -----------------------------------------------------------------------------

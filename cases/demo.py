@@ -17,6 +17,7 @@ from django.utils import timezone
 from cases import services
 from cases.models import Case
 from catalog.models import Matter
+from common import clock
 from org.models import Department
 from workdays.calendar import CalendarNotPublished, calendar_index
 
@@ -91,7 +92,7 @@ def load_demo() -> str:
     }
     if len(users) < 6:
         return "跳过（演示中心的账号不全）"
-    today = timezone.localdate()
+    today = clock.today()
     try:
         calendar_index().is_workday(today)
         days = [_workday_before(today, n) for n in range(0, 12)]

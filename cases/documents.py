@@ -19,7 +19,6 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone
 
 from cases import conf
 from cases.models import (
@@ -34,6 +33,7 @@ from cases.models import (
 from cases.services import titled
 from catalog.models import Situation
 from catalog.selectors import phrase_for
+from common import clock, hooks
 from documents import html as html_writer
 from documents import pdf as pdf_writer
 from documents.blocks import Audience, Document, Fields, Part
@@ -69,10 +69,8 @@ def query_url(request: HttpRequest | None, case: Case) -> str:
 def rating_url(request: HttpRequest | None, case: Case) -> str | None:
     """The case's own online rating page (好差评, minted on completion), so the QR on
     the 办结通知单 opens the rating form directly instead of the query page."""
-    from ratings.models import RatingChannel, RatingToken  # ratings depends on cases
-
-    row = RatingToken.objects.filter(case=case, channel=RatingChannel.ONLINE).first()
-    return _public(request, reverse("rate", args=[row.token])) if row else None
+    path = hooks.ask("case_rating_path", case=case)  # the ratings app knows the token
+    return _public(request, path) if path else None
 
 
 def _public(request: HttpRequest | None, path: str) -> str:
@@ -172,7 +170,7 @@ def acceptance_document(case: Case, *, password: str | None, url: str) -> Docume
     pending = case.deadline is None
     # The context needs a date; a pending deadline is printed as its explanation instead
     # (the placeholder never reaches the page, see _replace_values).
-    deadline = case.deadline or timezone.localdate(accepted_at)
+    deadline = case.deadline or clock.local_date(accepted_at)
     query, rating, complaint = _channels(case, url)
     supplement = SupplementRequest.objects.filter(case=case).exists()
     ctx = AcceptanceNoticeContext(
@@ -277,7 +275,7 @@ def completion_document(case: Case, *, url: str, rating_link: str | None = None)
     delivery = case.get_delivery_method_display()
     if case.delivered_at:
         delivery += (
-            f"（{timezone.localtime(case.delivered_at):%Y年%m月%d日 %H:%M}"
+            f"（{clock.local(case.delivered_at):%Y年%m月%d日 %H:%M}"
             + (f"，{case.delivery_note}" if case.delivery_note else "")
             + "）"
         )
@@ -293,7 +291,7 @@ def completion_document(case: Case, *, url: str, rating_link: str | None = None)
         matter_code=case.matter.code,
         handler=handler_of(case),
         accepted_at=case.accepted_at or case.received_at,
-        deadline=case.deadline or timezone.localdate(case.decided_at),
+        deadline=case.deadline or clock.local_date(case.decided_at),
         completed_at=case.decided_at,
         outcome=case.outcome,  # type: ignore[arg-type]
         result=case.result,

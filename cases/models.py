@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, ClassVar
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 
 from catalog.models import HandlingType, Matter, MatterMaterial, MatterVersion
+from common import clock
 from org.models import Branch, Department, Staff, Window
 
 if TYPE_CHECKING:
@@ -235,7 +235,7 @@ class Case(models.Model):
 
     overdue = models.BooleanField("超时办结", default=False, db_index=True)
     query_password_hash = models.CharField("查询密码（哈希）", max_length=200)
-    created_at = models.DateTimeField("登记时间", default=timezone.now)
+    created_at = models.DateTimeField("登记时间", default=clock.now)
 
     objects = CaseQuerySet.as_manager()
 

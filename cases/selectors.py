@@ -33,6 +33,7 @@ from cases.models import (
     OverdueFinding,
     Reminder,
 )
+from common import clock
 from org.access import has_role
 from org.models import Role
 from rules.models import RuleKind
@@ -99,9 +100,8 @@ def finished_on_time(case: Case) -> bool | None:
     """For a decided case: whether the decision came by the deadline."""
     if case.decided_at is None or case.deadline is None:
         return None
-    from django.utils import timezone
 
-    return timezone.localdate(case.decided_at) <= case.deadline
+    return clock.local_date(case.decided_at) <= case.deadline
 
 
 # ---------------------------------------------------------------------------------------
@@ -156,12 +156,12 @@ def _soon_until(today: date, params: CaseTimeLimitParams) -> date:
 
 def _case_filter(key: str, user: User, today: date, soon_until: date) -> Q | None:
     staff = getattr(user, "staff", None)
-    clock = Q(status__in=ON_THE_CLOCK)
+    running = Q(status__in=ON_THE_CLOCK)
     filters: dict[str, Q] = {
         "mine": Q(first_responsible_id=getattr(staff, "pk", 0), status__in=OPEN),
-        "today": clock & Q(deadline=today),
-        "soon": clock & Q(deadline__gt=today, deadline__lte=soon_until),
-        "overdue": (clock & Q(deadline__lt=today)) | Q(overdue=True, status__in=OPEN),
+        "today": running & Q(deadline=today),
+        "soon": running & Q(deadline__gt=today, deadline__lte=soon_until),
+        "overdue": (running & Q(deadline__lt=today)) | Q(overdue=True, status__in=OPEN),
         "supplement": Q(status=CaseStatus.SUPPLEMENT),
         "joint": Q(status=CaseStatus.JOINT),
         "escalated": Q(status=CaseStatus.ESCALATED),

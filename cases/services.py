@@ -22,7 +22,7 @@ import secrets
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth.hashers import check_password, make_password
@@ -30,10 +30,9 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
 
 from audit.services import audit_record
-from cases import access, clock, conf, deadlines
+from cases import access, conf, deadlines
 from cases.models import (
     OPEN,
     PENDING_EXTENSION,
@@ -67,7 +66,7 @@ from cases.models import (
 from cases.notify import text_after_commit
 from catalog.models import HandlingType, MaterialRequirement, Matter, MatterStatus, MatterVersion
 from catalog.selectors import version_in_force
-from common import identity
+from common import clock, hooks, identity
 from common.errors import Conflict, DomainError
 from documents.contexts import REJECTION_FOR_MISSING_MATERIALS
 from org.models import Department, Role, Staff, Window
@@ -123,7 +122,7 @@ def _check(actor: Actor, allowed: Callable[[AbstractBaseUser], bool], message: s
 
 
 def _local_day(moment: datetime | None) -> date | None:
-    return timezone.localdate(moment) if moment is not None else None
+    return clock.local_date(moment) if moment is not None else None
 
 
 def _event(
@@ -438,7 +437,7 @@ def case_register(
     if existing is not None:
         return _replayed(existing, actor)
     now = now or clock.now()
-    today = timezone.localdate(now)
+    today = clock.local_date(now)
     if matter.status != MatterStatus.ACTIVE:
         raise DomainError(
             f"事项“{matter.code}”{matter.get_status_display()}，不能受理。", code="matter_not_active"
@@ -550,7 +549,7 @@ def _create(
 ) -> Case:
     branch = staff.branch
     assert branch is not None  # access.can_accept
-    day = timezone.localdate(now)
+    day = clock.local_date(now)
     case = Case.objects.create(
         receipt_no=_next_receipt_no(branch.pk, branch.code, day),
         idempotency_key=key,
@@ -733,7 +732,7 @@ def case_supplement_receive(
             )
             supplement.status, supplement.completed_at = SupplementStatus.COMPLETED, now
             supplement.save(update_fields=["status", "completed_at"])
-            _accept(case, actor=actor, at=now, on=timezone.localdate(now), after_supplement=True)
+            _accept(case, actor=actor, at=now, on=clock.local_date(now), after_supplement=True)
         _audit(
             actor,
             "case.supplement",
@@ -778,7 +777,7 @@ def case_handover_register(
     the handover is registered (000 §五(二)2(3)), not later than the case's own deadline."""
     _check(actor, lambda u: access.can_handle(u, case), "只有本管理部的柜员或部门负责人可以登记联办交接。")
     now = now or clock.now()
-    today = timezone.localdate(now)
+    today = clock.local_date(now)
     targets = list(dict.fromkeys(departments))
     if not targets:
         raise DomainError("请选择需要联办的相关部门。", code="invalid_input")
@@ -876,7 +875,7 @@ def case_handover_answer(
             user,
         )
         handover.save(update_fields=["status", "opinion", "answered_at", "answered_by"])
-        late = handover.due_on is not None and timezone.localdate(now) > handover.due_on
+        late = handover.due_on is not None and clock.local_date(now) > handover.due_on
         _event(
             case,
             EventKind.HANDOVER,
@@ -945,7 +944,7 @@ def case_escalate(
     if len(authority) < 2:
         raise DomainError("请填写转报的上级政府或部门。", code="invalid_input")
     now = now or clock.now()
-    today = timezone.localdate(now)
+    today = clock.local_date(now)
     with transaction.atomic():
         case = _locked(case)
         if case.handling_type != HandlingType.ESCALATED:
@@ -1057,7 +1056,7 @@ def case_escalation_explain(
             raise InvalidTransition("本办件没有等待批复的上报。")
         if escalation.explanation:
             raise Conflict("书面解释已经提交。", code="already_explained")
-        if not escalation_needs_explanation(escalation, timezone.localdate(now)):
+        if not escalation_needs_explanation(escalation, clock.local_date(now)):
             raise DomainError(
                 f"转报后至{_fmt(escalation.explain_after)}（含）仍在批复期限内，期限届满仍未批复的才需向中心作出解释。",
                 code="not_yet_due",
@@ -1097,7 +1096,7 @@ def case_extension_request(
             code="not_explained",
         )
     now = now or clock.now()
-    today = timezone.localdate(now)
+    today = clock.local_date(now)
     with transaction.atomic():
         case = _locked(case)
         if case.status not in (CaseStatus.ACCEPTED, CaseStatus.JOINT):
@@ -1340,10 +1339,9 @@ def case_complete(
             + (f"理由：{refusal_reason}" if outcome == Outcome.REFUSED else ""),
         )
         # 一事一评 and 12329 回访 (004 §五): the online rating token and, for a withdrawal or
-        # loan case, the hotline callback are created with the completion itself.
-        from ratings.services import case_completed
-
-        case_completed(case=case, at=now)
+        # loan case, the hotline callback are created with the completion itself (the
+        # ratings app receives the hook in this transaction).
+        hooks.fire("case_completed", case=case, at=now)
         if notify_method:
             _record_notify(case, notify_method, notify_note, actor=actor, at=now)
         if deliver_now:
@@ -1407,7 +1405,7 @@ def case_notify(
             raise InvalidTransition("办件尚未办结，没有可以告知的办理结果。")
         if case.notified_at is not None:
             raise Conflict(
-                f"已于{timezone.localtime(case.notified_at):%Y-%m-%d %H:%M}告知申请人。",
+                f"已于{clock.local(case.notified_at):%Y-%m-%d %H:%M}告知申请人。",
                 code="already_notified",
             )
         _record_notify(case, method, note, actor=actor, at=now)
@@ -1460,7 +1458,7 @@ def case_deliver(
         raise DomainError("邮寄送达的，请填写邮件单号。", code="invalid_input")
     now = now or clock.now()
     at = delivered_at or now
-    if at > now + timedelta(minutes=5):
+    if at > now + clock.skew_tolerance():
         raise DomainError("送达时间不能晚于现在。", code="invalid_input")
     with transaction.atomic():
         case = _locked(case)
@@ -1681,7 +1679,7 @@ def _reassess(case: Case, *, actor: Actor, now: datetime) -> list[str]:
     """Store every overdue condition that now holds and was not stored yet."""
     if case.status in (CaseStatus.WITHDRAWN, CaseStatus.REJECTED, CaseStatus.REVIEW, CaseStatus.SUPPLEMENT):
         return []
-    today = timezone.localdate(now)
+    today = clock.local_date(now)
     reasons = deadlines.overdue_reasons(overdue_facts(case), today)
     known = set(case.overdue_findings.values_list("code", flat=True))
     new = sorted(reasons - known)
@@ -1813,7 +1811,7 @@ def cases_sweep(*, actor: str = SWEEP_ACTOR, now: datetime | None = None) -> dic
     new overdue cases flagged, escalations owing an explanation, handovers due. Running it
     twice on a day sends nothing new."""
     now = now or clock.now()
-    today = timezone.localdate(now)
+    today = clock.local_date(now)
     counts = {"deadlines": case_deadlines_recompute(actor=actor, now=now)}
     params = _rules(today).params
     cal = calendar_index()

@@ -4,7 +4,6 @@ office's overdue report and the list of deadlines waiting for the calendar."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -18,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from cases import access, clock, conf, selectors, services
+from cases import access, conf, selectors, services
 from cases import documents as case_documents
 from cases.forms import (
     AcceptForm,
@@ -57,6 +56,7 @@ from catalog.selectors import (
     version_in_force,
     version_with_materials,
 )
+from common import clock
 from common.errors import DomainError
 from org.access import has_role, role_required
 from org.models import Category, Role
@@ -69,14 +69,14 @@ SESSION_PASSWORDS = "cases-passwords"
 
 
 def _keep_password(request: HttpRequest, case: Case, password: str) -> None:
-    kept = {k: v for k, v in request.session.get(SESSION_PASSWORDS, {}).items() if v[1] > time.time()}
-    kept[case.receipt_no] = [password, time.time() + conf.print_password_seconds(), False]
+    kept = {k: v for k, v in request.session.get(SESSION_PASSWORDS, {}).items() if v[1] > clock.timestamp()}
+    kept[case.receipt_no] = [password, clock.timestamp() + conf.print_password_seconds(), False]
     request.session[SESSION_PASSWORDS] = kept
 
 
 def _password(request: HttpRequest, case: Case) -> str | None:
     entry = request.session.get(SESSION_PASSWORDS, {}).get(case.receipt_no)
-    if entry is None or entry[1] < time.time():
+    if entry is None or entry[1] < clock.timestamp():
         return None
     return str(entry[0])
 
@@ -85,7 +85,7 @@ def _password_banner(request: HttpRequest, case: Case) -> str | None:
     """The password on the page the first time only; printing keeps using it a while."""
     kept = request.session.get(SESSION_PASSWORDS, {})
     entry = kept.get(case.receipt_no)
-    if entry is None or entry[1] < time.time() or entry[2]:
+    if entry is None or entry[1] < clock.timestamp() or entry[2]:
         return None
     entry[2] = True
     request.session[SESSION_PASSWORDS] = kept

@@ -11,18 +11,17 @@ a staff note, and lets the applicant ask for a review (复核) of a refusal to a
 
 from __future__ import annotations
 
-import time
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from audit.middleware import client_ip
-from cases import clock, conf, selectors, services
+from cases import conf, selectors, services
 from cases.forms import QueryForm, ReviewRequestForm
 from cases.models import Case
+from common import clock
 from common.errors import DomainError
+from common.request import client_ip
 from complaints.ratelimit import rate_limit_hit
 from org.models import Centre
 
@@ -114,14 +113,14 @@ def _query_path() -> str:
 
 
 def _grant(request: HttpRequest, case: Case) -> None:
-    access = {k: v for k, v in request.session.get(SESSION_ACCESS, {}).items() if v > time.time()}
-    access[case.receipt_no] = time.time() + conf.public_access_seconds()
+    access = {k: v for k, v in request.session.get(SESSION_ACCESS, {}).items() if v > clock.timestamp()}
+    access[case.receipt_no] = clock.timestamp() + conf.public_access_seconds()
     request.session[SESSION_ACCESS] = access
 
 
 def _granted(request: HttpRequest, receipt_no: str) -> Case | None:
     until = request.session.get(SESSION_ACCESS, {}).get(receipt_no)
-    if until is None or until < time.time():
+    if until is None or until < clock.timestamp():
         return None
     return (
         Case.objects.select_related("matter", "version", "branch", "department", "first_responsible")

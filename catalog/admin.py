@@ -19,18 +19,8 @@ from catalog.models import (
     OneTimeNoticeItem,
     Phrase,
 )
+from common.admin_mixins import ReadOnlyAdmin
 from common.identity import mask_id, mask_phone
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class ReadOnlyInline(admin.TabularInline):

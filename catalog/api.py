@@ -16,12 +16,13 @@ from typing import Literal
 from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from catalog import selectors, services
 from catalog.models import ItemStatus, MatterVersion, OneTimeNotice
 from catalog.ratelimit import API_LOOKUP, RATE_LIMITED_MESSAGE, allow
+from common import clock
+from common.api import ErrorOut
 from common.errors import DomainError
 from common.identity import mask_id, mask_name, mask_phone
 from org.access import require_roles
@@ -31,11 +32,6 @@ from org.models import Category, Role
 router = Router()
 
 NOTICE_ROLES = (Role.TELLER, Role.GUIDE, Role.HEAD)
-
-
-class ErrorOut(Schema):
-    error: str
-    message: str
 
 
 # --- Guide ------------------------------------------------------------------------------
@@ -359,7 +355,7 @@ def notice_list(
     request: HttpRequest, date_from: date | None = None, date_to: date | None = None, breach: bool = False
 ) -> dict:
     require_roles(request.user, tuple(Role))
-    today = timezone.localdate()
+    today = clock.today()
     start, end = date_from or today - timedelta(days=30), date_to or today
     qs = selectors.notices_visible_to(request.user).filter(business_date__range=(start, end))
     if breach:

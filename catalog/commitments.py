@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils import timezone
-
+from common import clock
 from rules.models import RuleKind
 from rules.selectors import NoRulesInForce, rules_in_force
 
@@ -70,7 +69,7 @@ def commitments() -> list[Commitment]:
 
 def _complaint_commitment() -> Commitment | None:
     try:
-        rules = rules_in_force(RuleKind.COMPLAINT, timezone.localdate())
+        rules = rules_in_force(RuleKind.COMPLAINT, clock.today())
     except NoRulesInForce:
         return None
     general = rules.params.complaint_class("general")

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 
-from catalog.phrase_data import Audience as PhraseAudience
-from catalog.phrase_data import PhraseKind, Situation
+from common import clock
+from documents.phrase_data import Audience as PhraseAudience
+from documents.phrase_data import PhraseKind, Situation
 from org.models import Branch, Category, Department
 
 if TYPE_CHECKING:
@@ -101,7 +101,7 @@ class Matter(models.Model):
     status = models.CharField(
         "状态", max_length=20, choices=MatterStatus.choices, default=MatterStatus.ACTIVE
     )
-    created_at = models.DateTimeField("创建时间", default=timezone.now)
+    created_at = models.DateTimeField("创建时间", default=clock.now)
 
     objects = MatterQuerySet.as_manager()
 
@@ -125,7 +125,7 @@ class MatterEvent(models.Model):
 
     matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField("类型", max_length=20, choices=Kind.choices)
-    at = models.DateTimeField("时间", default=timezone.now)
+    at = models.DateTimeField("时间", default=clock.now)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="操作人",
@@ -159,7 +159,7 @@ class MatterVersion(models.Model):
     matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField("版本号")
     effective_from = models.DateField("施行日期")
-    created_at = models.DateTimeField("创建时间", default=timezone.now)
+    created_at = models.DateTimeField("创建时间", default=clock.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="修订人",
@@ -350,7 +350,7 @@ class OneTimeNotice(models.Model):
     employer_credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
     other_notes = models.TextField("其他告知事项", blank=True)
     business_date = models.DateField("告知日期", db_index=True)
-    issued_at = models.DateTimeField("告知时间", default=timezone.now)
+    issued_at = models.DateTimeField("告知时间", default=clock.now)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="经办人", on_delete=models.PROTECT, related_name="+"
     )
@@ -422,7 +422,7 @@ class OneTimeNoticeEvent(models.Model):
     000 §五(三)2: 接收清单的办事职工须在《一次性告知清单》上签名 — signing is such a change."""
 
     notice = models.ForeignKey(OneTimeNotice, on_delete=models.PROTECT, related_name="events")
-    at = models.DateTimeField("时间", default=timezone.now)
+    at = models.DateTimeField("时间", default=clock.now)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="操作人",
@@ -468,7 +468,7 @@ class Phrase(models.Model):
     """A standard phrase of the regulations, verbatim, for a situation: 000 §二(二)
     (引导员、前台柜员 用语), 001 第九条 (21条服务用语), 003 服务承诺制度 §八 (称谓、礼貌、
     接待用语) and the forbidden words (000 §二(二), 003 首问责任制度 §六). Loaded from
-    catalog.phrase_data by migration; read by `selectors.phrase_for(situation)`."""
+    documents.phrase_data by migration; read by `selectors.phrase_for(situation)`."""
 
     situation = models.CharField("情形", max_length=40, choices=Situation.choices)
     order = models.PositiveSmallIntegerField("顺序")

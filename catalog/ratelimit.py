@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from common.ratelimit import cache_hit
+from common.ratelimit import client_hit
 
 # (requests, seconds) per client address.
 GUIDE_SEARCH = (240, 60)
@@ -18,7 +18,7 @@ API_LOOKUP = (240, 60)
 
 def allow(request: HttpRequest, scope: str, limit: tuple[int, int]) -> bool:
     count, window = limit
-    return cache_hit(request, f"catalog:{scope}", limit=count, window_seconds=window)
+    return client_hit(request, f"catalog:{scope}", limit=count, window_seconds=window)
 
 
 RATE_LIMITED_MESSAGE = "查询过于频繁，请稍等一分钟再试。"

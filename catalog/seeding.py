@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from catalog.phrase_data import PHRASES
 from catalog.seed import MATTERS, MatterSeed
+from documents.phrase_data import PHRASES
 
 # The day the 邯郸 2021 办法 was signed: the guide's first version is in force from the
 # same day as the default rule sets (docs/rules.md).

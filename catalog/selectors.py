@@ -11,7 +11,6 @@ from datetime import date
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
-from django.utils import timezone
 
 from catalog.models import (
     Matter,
@@ -23,7 +22,8 @@ from catalog.models import (
     ServiceObject,
     Situation,
 )
-from catalog.phrase_data import fill
+from common import clock
+from documents.phrase_data import fill
 from org.models import Category
 
 User = AbstractBaseUser | AnonymousUser
@@ -36,7 +36,7 @@ CATEGORY_ORDER = [Category.COLLECTION, Category.WITHDRAWAL, Category.LOAN, Categ
 
 def version_in_force(matter: Matter, on: date | None = None) -> MatterVersion | None:
     """The latest version whose effective date has come (the current version)."""
-    on = on or timezone.localdate()
+    on = on or clock.today()
     return (
         MatterVersion.objects.filter(matter=matter, effective_from__lte=on)
         .order_by("-effective_from", "-number")
@@ -47,7 +47,7 @@ def version_in_force(matter: Matter, on: date | None = None) -> MatterVersion | 
 
 def current_versions(on: date | None = None) -> QuerySet[MatterVersion]:
     """The version in force of every matter (one row per matter that has one)."""
-    on = on or timezone.localdate()
+    on = on or clock.today()
     latest = (
         MatterVersion.objects.filter(matter=OuterRef("matter"), effective_from__lte=on)
         .order_by("-effective_from", "-number")

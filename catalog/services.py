@@ -19,7 +19,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
 from audit.services import audit_record, diff
@@ -45,7 +44,7 @@ from catalog.models import (
     SignatureMethod,
 )
 from catalog.selectors import version_in_force
-from common import identity
+from common import clock, identity
 from common.errors import Conflict, DomainError
 from org.models import Branch, Category, Department
 
@@ -283,7 +282,7 @@ def guide_problems(spec: GuideSpec) -> list[str]:
 
 
 def _check_effective_from(effective_from: date, latest: MatterVersion | None) -> None:
-    today = timezone.localdate()
+    today = clock.today()
     if effective_from < today:
         raise DomainError(
             f"施行日期不能早于今天（{today:%Y-%m-%d}）：已经过去的日子按当时的办事指南办理，不能改写。",
@@ -621,7 +620,7 @@ def breach_findings(
     told = {i.material.code for n in earlier for i in n.items.all() if i.status == ItemStatus.MISSING}
     first_status = {i.material.code: i.status for i in first.items.all()}
     findings = []
-    when = timezone.localtime(first.issued_at)
+    when = clock.local(first.issued_at)
     for material in missing:
         if material.code in required_then and material.code not in told:
             said_of: dict[str, str] = {
@@ -660,8 +659,8 @@ def notice_issue(
     is issued and flagged as a breach of the one-time rule."""
     if channel not in NoticeChannel.values:
         raise DomainError("告知方式只能是窗口书面告知或电话口头告知。", code="invalid_channel")
-    now = now or timezone.now()
-    today = timezone.localtime(now).date()
+    now = now or clock.now()
+    today = clock.local(now).date()
     matter = Matter.objects.select_for_update().get(pk=matter.pk)
     if matter.status != MatterStatus.ACTIVE:
         raise Conflict(
@@ -835,7 +834,7 @@ def notice_sign_on_pad(*, actor: Actor, notice: OneTimeNotice, png: bytes) -> On
     _check_png(png)
     notice.signature_method = SignatureMethod.PAD
     notice.signature_file.save(f"{notice.number}-pad.png", ContentFile(png), save=False)
-    notice.signed_at = timezone.now()
+    notice.signed_at = clock.now()
     _transition(
         notice,
         NoticeStatus.SIGNED,
@@ -876,7 +875,7 @@ def notice_sign_on_paper(*, actor: Actor, notice: OneTimeNotice, scan: File) -> 
         raise DomainError("扫描件应为 PDF、JPG 或 PNG 文件。", code="scan_invalid")
     notice.signature_method = SignatureMethod.PAPER
     notice.signature_file.save(f"{notice.number}-paper.{extension}", scan, save=False)
-    notice.signed_at = timezone.now()
+    notice.signed_at = clock.now()
     _transition(
         notice,
         NoticeStatus.SIGNED,

@@ -19,7 +19,6 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from catalog import commitments, selectors, services
@@ -46,10 +45,11 @@ from catalog.models import (
     ServiceObject,
     Situation,
 )
-from catalog.phrase_data import SOURCES
 from catalog.presentation import by_category, entries
 from catalog.ratelimit import GUIDE_SEARCH, RATE_LIMITED_MESSAGE, allow
+from common import clock
 from common.errors import DomainError
+from documents.phrase_data import SOURCES
 from documents.render import pdf_response, render_html, render_pdf
 from org.access import branch_scope, has_role, role_required
 from org.models import Branch, Category, Centre, Role
@@ -249,14 +249,14 @@ def _preview(
     )
     if citizen.id_number or citizen.phone:
         first, findings = services.breach_findings(
-            matter=matter, citizen=citizen, missing=missing, before=timezone.now()
+            matter=matter, citizen=citizen, missing=missing, before=clock.now()
         )
         out["first"] = first
         out["findings"] = findings
         branch_id: int = getattr(getattr(request.user, "staff", None), "branch_id", None) or 0
         out["same_visit"] = (
             OneTimeNotice.objects.standing()
-            .filter(matter=matter, business_date=timezone.localdate(), branch_id=branch_id)
+            .filter(matter=matter, business_date=clock.today(), branch_id=branch_id)
             .filter(services._same_citizen(citizen))
             .first()
         )
@@ -323,7 +323,7 @@ def notice_preview(request: HttpRequest, code: str) -> HttpResponse:
 @role_required()
 def notice_list(request: HttpRequest) -> HttpResponse:
     """Every notice the user's role and branch may see, newest first, with filters."""
-    today = timezone.localdate()
+    today = clock.today()
     date_from = _date(request.GET.get("from")) or today - timedelta(days=30)
     date_to = _date(request.GET.get("to")) or today
     notices = selectors.notices_visible_to(request.user).filter(business_date__range=(date_from, date_to))
@@ -599,7 +599,7 @@ def _guide_initial(version: MatterVersion) -> tuple[dict[str, Any], list[dict[st
     spec = services.GuideSpec.of(version)
     initial = {name: getattr(spec, name) for name in services.GuideSpec.VERSION_FIELDS}
     initial["procedure"] = "\n".join(spec.procedure)
-    initial["effective_from"] = timezone.localdate() + timedelta(days=1)
+    initial["effective_from"] = clock.today() + timedelta(days=1)
     fields = (
         "code",
         "name",
@@ -693,9 +693,9 @@ def guide_create(request: HttpRequest) -> HttpResponse:
     if template:
         matter = Matter.objects.filter(code=template.upper()).first()
         base = MatterVersion.objects.filter(matter=matter).order_by("-number").first() if matter else None
-    initial, material_rows = _guide_initial(base) if base else ({"effective_from": timezone.localdate()}, [])
+    initial, material_rows = _guide_initial(base) if base else ({"effective_from": clock.today()}, [])
     if base:
-        initial["effective_from"] = timezone.localdate()
+        initial["effective_from"] = clock.today()
         material_rows = [
             {**row, "code": "", "blank_form_kept": "", "sample_kept": ""} for row in material_rows
         ]

@@ -1,44 +1,37 @@
-"""Admin pages that change reference data (branches, windows, staff …) write an
-audit event for every save, with the changed fields."""
+"""Admin pages of records that only services write: the administrator may look, never
+add, change or delete (a record changes through its service, with its event and audit
+row). Reference data that the admin does edit uses audit.admin_mixins.AuditedModelAdmin."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import admin
-from django.db import models, transaction
-from django.forms import ModelForm
 from django.http import HttpRequest
 
-from audit.services import audit_record
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
-class AuditedModelAdmin(admin.ModelAdmin):
-    def save_model(self, request: HttpRequest, obj: models.Model, form: ModelForm, change: bool) -> None:
-        with transaction.atomic():
-            super().save_model(request, obj, form, change)
-            changes = {
-                name: [str(form.initial.get(name, "")), str(form.cleaned_data.get(name, ""))]
-                for name in form.changed_data
-            }
-            audit_record(
-                actor=request.user,
-                action=f"{obj._meta.label_lower}.{'update' if change else 'create'}",
-                obj=obj,
-                summary=f"{'修改' if change else '新建'}{obj._meta.verbose_name}：{obj}",
-                changes=changes,
-            )
-
-    def delete_model(self, request: HttpRequest, obj: models.Model) -> None:
-        with transaction.atomic():
-            audit_record(
-                actor=request.user,
-                action=f"{obj._meta.label_lower}.delete",
-                obj=obj,
-                summary=f"删除{obj._meta.verbose_name}：{obj}",
-            )
-            super().delete_model(request, obj)
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # Organisation rows are referenced by every record later on: deactivate them.
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """The rows of a record (its events, findings) shown under it, read-only."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

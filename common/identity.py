@@ -20,6 +20,8 @@ import re
 
 from django.core.exceptions import ValidationError
 
+from common import clock
+
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 # First digit of the administrative division code (GB/T 2260): 1-6 provinces,
@@ -55,7 +57,7 @@ def validate_resident_id(value: str, *, today: dt.date | None = None) -> str:
         birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         raise ValidationError("身份证号码中的出生日期无效。", code="id_birth") from None
-    today = today or dt.date.today()
+    today = today or clock.today()
     if birth > today or birth.year < 1900:
         raise ValidationError("身份证号码中的出生日期不在合理范围内。", code="id_birth")
     expected = id_check_char(number[:17])
@@ -150,3 +152,14 @@ def mask_name(value: str) -> str:
     if len(value) == 2:
         return value[0] + "*"
     return value[0] + "*" * (len(value) - 2) + value[-1]
+
+
+_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+_MOBILE_IN_TEXT = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+
+
+def scrub(text: str) -> str:
+    """Free text a citizen or a head wrote, with identity and mobile numbers masked
+    (1304**********0027, 138****1234) — for pages and PDFs alike."""
+    text = _ID_IN_TEXT.sub(lambda m: mask_id(m.group(0)), text)
+    return _MOBILE_IN_TEXT.sub(lambda m: mask_phone(m.group(0)), text)

@@ -25,9 +25,9 @@ from datetime import datetime
 from typing import Protocol
 
 from django.conf import settings
-from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from common import clock
 from common.identity import mask_phone, validate_mobile
 
 logger = logging.getLogger("sms")
@@ -41,7 +41,7 @@ class SmsMessage:
     to: str
     text: str
     purpose: str = ""
-    created_at: datetime = field(default_factory=timezone.now)
+    created_at: datetime = field(default_factory=clock.now)
 
 
 class SmsBackend(Protocol):

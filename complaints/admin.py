@@ -9,8 +9,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from common.admin_mixins import ReadOnlyAdmin
 from complaints.models import Complaint, ComplaintEvent, Fine, Sanction
-from inquiries.admin import ReadOnlyAdmin
 
 
 class ComplaintEventInline(admin.TabularInline):

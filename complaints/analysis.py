@@ -14,9 +14,10 @@ from datetime import date
 from fractions import Fraction
 
 from django.db.models import Prefetch
-from django.utils import timezone
 
+from common import clock
 from common.identity import mask_name, mask_phone
+from common.periods import Period
 from complaints.models import (
     AWAITING_REPLY,
     Channel,
@@ -26,7 +27,6 @@ from complaints.models import (
     Satisfaction,
     Status,
 )
-from inquiries.periods import DateRange
 from rules.models import RuleSet
 from rules.schemas import ComplaintParams
 
@@ -79,7 +79,7 @@ class Suggestion:
 
 @dataclass
 class Analysis:
-    period: DateRange
+    period: Period
     window_days: int
     today: date
     total: Quality
@@ -106,9 +106,9 @@ class Analysis:
         return max((n for _, n in self.by_scope), default=0)
 
 
-def complaint_analysis(period: DateRange, *, window_days: int, today: date | None = None) -> Analysis:
+def complaint_analysis(period: Period, *, window_days: int, today: date | None = None) -> Analysis:
     """Every complaint received in the period, analysed as of `today`."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     complaints = list(
         Complaint.objects.filter(received_on__gte=period.start, received_on__lte=period.end)
         .select_related("responsible_department", "branch", "staff")
@@ -161,7 +161,7 @@ def complaint_analysis(period: DateRange, *, window_days: int, today: date | Non
             suggestions.append(Suggestion(c.no, c.received_on, "投诉时", c.suggestion))
         for fu in c.follow_up_list:  # type: ignore[attr-defined]
             if fu.suggestion:
-                suggestions.append(Suggestion(c.no, timezone.localdate(fu.at), "回访时", fu.suggestion))
+                suggestions.append(Suggestion(c.no, clock.local_date(fu.at), "回访时", fu.suggestion))
         if c.is_open:
             open_count += 1
             if c.status in AWAITING_REPLY and c.reply_due and c.reply_due < today:

@@ -12,9 +12,11 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja import Status as HttpStatus
 
-from audit.middleware import client_ip
+from common.api import ErrorOut
 from common.errors import DomainError
 from common.identity import mask_name, mask_phone
+from common.periods import Period
+from common.request import client_ip
 from common.schema_types import Phone
 from complaints import selectors, services
 from complaints.analysis import complaint_analysis, percent
@@ -22,7 +24,6 @@ from complaints.conf import number_lookup_limit, public_lookup_limit, public_sub
 from complaints.models import Channel, Complaint, ContactPreference, Status
 from complaints.ratelimit import rate_limit_hit
 from complaints.views_public import TOO_MANY, WRONG
-from inquiries.periods import DateRange
 from org.access import require_roles
 from org.auth import bearer_or_session
 from org.models import Branch, Department, Role, Staff, Window
@@ -30,11 +31,6 @@ from org.models import Branch, Department, Role, Staff, Window
 router = Router()
 
 Contact = Literal["phone", "sms", "email", "letter", "online"]
-
-
-class ErrorOut(Schema):
-    error: str
-    message: str
 
 
 class ComplaintFields(Schema):
@@ -372,9 +368,9 @@ def complaint_analysis_api(
     if start and end:
         if end < start:
             raise DomainError("end 不能早于 start。", code="invalid_input")
-        period = DateRange(start, end)
+        period = Period(start, end)
     elif year:
-        period = DateRange.year(year)
+        period = Period.year(year)
     else:
         raise DomainError("请给出 year，或同时给出 start 和 end。", code="invalid_input")
     report = complaint_analysis(period, window_days=window or repeat_window_days())
@@ -423,7 +419,7 @@ def complaint_appraisal(request: HttpRequest, staff_no: str, start: date, end: d
         raise DomainError(f"没有工号为 {staff_no} 的工作人员。", code="invalid_input")
     if end < start:
         raise DomainError("end 不能早于 start。", code="invalid_input")
-    period = DateRange(start, end)
+    period = Period(start, end)
     valid = list(selectors.valid_complaints_against(staff, period).values_list("no", flat=True))
     return {
         "staff_no": staff.staff_no,

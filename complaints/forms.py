@@ -3,12 +3,12 @@ correct on the page; the services check the rules again (the API uses them too).
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 
+from common import clock
+from common.forms import StaffChoiceField, StaffMultipleChoiceField, clean_phone, date_input
 from complaints.models import (
     COUNTER_CHANNELS,
     Channel,
@@ -18,15 +18,8 @@ from complaints.models import (
     RelatedKind,
     Satisfaction,
 )
-from inquiries.forms import (
-    StaffChoiceField,
-    StaffMultipleChoiceField,
-    active_departments,
-    active_staff,
-    clean_phone,
-    date_input,
-)
 from org.models import Branch, Department, Role, Staff, Window
+from org.selectors import active_departments, active_staff
 from rules.schemas import ComplaintParams
 
 TOLD_VIA = ["电话", "短信", "当面", "书面", "电子邮件", "网上查询页面"]
@@ -103,7 +96,7 @@ class ComplaintFieldsMixin(forms.Form):
 
     def clean_occurred_on(self) -> Any:
         value = self.cleaned_data.get("occurred_on")
-        if value and value > timezone.localdate():
+        if value and value > clock.today():
             raise forms.ValidationError("发生日期不能晚于今天。")
         return value
 
@@ -192,11 +185,11 @@ class StaffComplaintForm(ComplaintFieldsMixin):
         self.fields["window"].queryset = Window.objects.filter(is_active=True).select_related("branch")  # type: ignore[attr-defined]
         self.fields["department"].queryset = active_departments()  # type: ignore[attr-defined]
         self.fields["staff"].queryset = active_staff()  # type: ignore[attr-defined]
-        self.fields["received_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+        self.fields["received_at"].initial = clock.local().strftime("%Y-%m-%dT%H:%M")
 
     def clean_received_at(self) -> Any:
         value = self.cleaned_data.get("received_at")
-        if value and value > timezone.now() + timedelta(minutes=10):
+        if value and clock.in_future(value):
             raise forms.ValidationError("收到时间不能晚于现在。")
         return value
 

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 
+from common import clock
 from common.identity import validate_landline_or_mobile
 
 if TYPE_CHECKING:
@@ -210,7 +210,7 @@ class Complaint(models.Model):
     external_ref = models.CharField(
         "来源单号", max_length=60, blank=True, help_text="12329工单号、转办单号、来信编号等"
     )
-    received_at = models.DateTimeField("收到时间", default=timezone.now)
+    received_at = models.DateTimeField("收到时间", default=clock.now)
     received_on = models.DateField("收到日期", db_index=True)
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -396,7 +396,7 @@ class ComplaintEvent(models.Model):
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField("对象", max_length=10, choices=EventKind.choices, default=EventKind.COMPLAINT)
     object_id = models.PositiveBigIntegerField("对象编号", null=True, blank=True)
-    at = models.DateTimeField("时间", default=timezone.now)
+    at = models.DateTimeField("时间", default=clock.now)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="操作人",
@@ -427,7 +427,7 @@ def _attachment_path(instance: Attachment, filename: str) -> str:
     from pathlib import PurePath
 
     suffix = PurePath(filename).suffix.lower()[:10]
-    return f"complaints/{timezone.localdate():%Y/%m}/{secrets.token_hex(16)}{suffix}"
+    return f"complaints/{clock.today():%Y/%m}/{secrets.token_hex(16)}{suffix}"
 
 
 class Attachment(models.Model):
@@ -439,7 +439,7 @@ class Attachment(models.Model):
     name = models.CharField("文件名", max_length=200)
     size = models.PositiveIntegerField("大小（字节）")
     content_type = models.CharField("类型", max_length=100)
-    uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
+    uploaded_at = models.DateTimeField("上传时间", default=clock.now)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="上传人",
@@ -474,7 +474,7 @@ class Handling(models.Model):
     measures = models.TextField("处理措施")
     answer = models.TextField("与投诉人沟通及处理结果告知")
     prevention = models.TextField("预防措施", blank=True)
-    submitted_at = models.DateTimeField("提交时间", default=timezone.now)
+    submitted_at = models.DateTimeField("提交时间", default=clock.now)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="提交人", on_delete=models.PROTECT, related_name="+"
     )
@@ -504,7 +504,7 @@ class JointReview(models.Model):
     document_no = models.CharField("会审文件编号", max_length=60)
     class_before = models.CharField("会审前性质", max_length=10, blank=True)
     class_after = models.CharField("会审后性质", max_length=10)
-    recorded_at = models.DateTimeField("记录时间", default=timezone.now)
+    recorded_at = models.DateTimeField("记录时间", default=clock.now)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT, related_name="+"
     )
@@ -539,7 +539,7 @@ class Report(models.Model):
     status = models.CharField(
         "审核状态", max_length=20, choices=ReportStatus.choices, default=ReportStatus.SUBMITTED
     )
-    submitted_at = models.DateTimeField("提交时间", default=timezone.now)
+    submitted_at = models.DateTimeField("提交时间", default=clock.now)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="撰写人", on_delete=models.PROTECT, related_name="+"
     )
@@ -634,7 +634,7 @@ class DelayReport(models.Model):
     )
     leader_opinion = models.TextField("中心领导处理意见")
     extended_due = models.DateField("同意延至", null=True, blank=True)
-    reported_at = models.DateTimeField("汇报时间", default=timezone.now)
+    reported_at = models.DateTimeField("汇报时间", default=clock.now)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
     )
@@ -673,7 +673,7 @@ class Appeal(models.Model):
     status = models.CharField(
         "状态", max_length=20, choices=AppealStatus.choices, default=AppealStatus.PENDING
     )
-    filed_at = models.DateTimeField("提出时间", default=timezone.now)
+    filed_at = models.DateTimeField("提出时间", default=clock.now)
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="提出人", on_delete=models.PROTECT, related_name="+"
     )
@@ -761,7 +761,7 @@ class Fine(models.Model):
     status = models.CharField(
         "状态", max_length=20, choices=PenaltyStatus.choices, default=PenaltyStatus.ACTIVE
     )
-    created_at = models.DateTimeField("登记时间", default=timezone.now)
+    created_at = models.DateTimeField("登记时间", default=clock.now)
     withdrawn_reason = models.TextField("撤销理由", blank=True)
 
     class Meta:

@@ -15,8 +15,8 @@ from datetime import UTC, datetime, timedelta
 
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 
+from common import clock
 from complaints.models import RateLimitBucket
 
 _KEEP = timedelta(days=2)  # buckets older than this are removed when a new window opens
@@ -25,7 +25,7 @@ _KEEP = timedelta(days=2)  # buckets older than this are removed when a new wind
 def rate_limit_hit(key: str, *, limit: int, window_seconds: int, now: datetime | None = None) -> bool:
     """Count one attempt for `key`; False when the limit of the current window is
     already reached (the attempt is then not counted)."""
-    now = now or timezone.now()
+    now = now or clock.now()
     start = _window_start(now, window_seconds)
     key = key[:200]
     with transaction.atomic():
@@ -41,7 +41,7 @@ def rate_limit_hit(key: str, *, limit: int, window_seconds: int, now: datetime |
 
 
 def rate_limit_remaining(key: str, *, limit: int, window_seconds: int, now: datetime | None = None) -> int:
-    now = now or timezone.now()
+    now = now or clock.now()
     bucket = RateLimitBucket.objects.filter(
         key=key[:200], window_start=_window_start(now, window_seconds)
     ).first()

@@ -11,8 +11,10 @@ from enum import StrEnum
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
+from common import clock
+from common.actors import staff_of
+from common.periods import Period
 from complaints.conf import party_committee_code
 from complaints.models import (
     AWAITING_REPLY,
@@ -25,8 +27,6 @@ from complaints.models import (
     Sanction,
     Status,
 )
-from inquiries.actors import staff_of
-from inquiries.periods import DateRange
 from org.access import has_role
 from org.models import Role, Staff
 from rules.models import RuleSet
@@ -81,7 +81,7 @@ def complaint_allowed_steps(
     需报中心领导认定的) and record sanctions; the head of the responsible department
     handles the case and writes the report (§8(3)(5)) and may dispute the decision
     (§11); the party committee or a leader decides such a dispute."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     office = has_role(user, Role.OFFICE)
     leader = has_role(user, Role.LEADER)
     head = is_head_of_responsible_department(user, complaint)
@@ -186,7 +186,7 @@ def deadline_flags(complaint: Complaint, today: date | None = None) -> list[tupl
     待日历 (unpublished year), 已逾期, 今日到期, 即将到期 (past the warning line)."""
     if complaint.status not in AWAITING_REPLY:
         return []
-    today = today or timezone.localdate()
+    today = today or clock.today()
     if complaint.deadline_pending:
         return [("amber", "期限待日历发布")]
     flags: list[tuple[str, str]] = []
@@ -238,7 +238,7 @@ def complaint_list(
     today: date | None = None,
     limit: int = 300,
 ) -> list[Complaint]:
-    today = today or timezone.localdate()
+    today = today or clock.today()
     qs = (
         Complaint.objects.visible_to(user)
         .select_related("owner", "staff", "branch", "responsible_department")
@@ -303,7 +303,7 @@ class Counters:
 
 
 def counters(user: User, today: date | None = None) -> Counters:
-    today = today or timezone.localdate()
+    today = today or clock.today()
     qs = Complaint.objects.visible_to(user)
     awaiting = Q(status__in=AWAITING_REPLY)
     row = qs.aggregate(
@@ -372,7 +372,7 @@ def complaints_concerning(staff: Staff | None) -> list[ConcerningMe]:
 # --- Inputs of the appraisal (appraisal app, later) ---------------------------------
 
 
-def valid_complaints_against(staff: Staff, period: DateRange) -> QuerySet[Complaint]:
+def valid_complaints_against(staff: Staff, period: Period) -> QuerySet[Complaint]:
     """Valid complaints (经查实的重大投诉和一般投诉, 000 §五(四)9) found against the
     staff member with `verified_on` in the period — the one-vote veto of the
     appraisal counts the quarter in which a complaint was verified (002 篇2 二(三))."""
@@ -386,10 +386,10 @@ def valid_complaints_against(staff: Staff, period: DateRange) -> QuerySet[Compla
 
 def quarter_vetoed(staff: Staff, year: int, quarter: int) -> bool:
     """True when a valid complaint marks this person's quarter (no 优秀 that quarter)."""
-    return valid_complaints_against(staff, DateRange.quarter(year, quarter)).exists()
+    return valid_complaints_against(staff, Period.quarter(year, quarter)).exists()
 
 
-def fines_for(staff: Staff, period: DateRange) -> list[Fine]:
+def fines_for(staff: Staff, period: Period) -> list[Fine]:
     """The complaint penalties in force against the person, verified in the period."""
     return list(
         Fine.objects.filter(
@@ -403,7 +403,7 @@ def fines_for(staff: Staff, period: DateRange) -> list[Fine]:
     )
 
 
-def sanctions_against(staff: Staff, period: DateRange) -> list[Sanction]:
+def sanctions_against(staff: Staff, period: Period) -> list[Sanction]:
     """Sanctions (批评教育 … 记大过, §9) in force against the person decided in the period."""
     return list(
         Sanction.objects.filter(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import PurePath
 from typing import Any
 
@@ -21,11 +21,13 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import transaction
-from django.utils import timezone
 
 from audit.services import audit_record
+from common import clock
+from common.actors import Actor, event_actor, forbidden, require_staff, user_or_none
 from common.errors import DomainError
 from common.identity import validate_landline_or_mobile
+from common.periods import Period
 from complaints.conf import (
     ATTACHMENT_MAX_BYTES,
     ATTACHMENT_MAX_FILES,
@@ -64,8 +66,6 @@ from complaints.models import (
     Status,
 )
 from complaints.selectors import Step, complaint_allowed_steps, complaint_rules
-from inquiries.actors import Actor, event_actor, forbidden, require_staff, user_or_none
-from inquiries.periods import DateRange
 from org.access import has_role, user_roles
 from org.models import Branch, Department, Role, Staff, Window
 from rules.models import RuleKind
@@ -77,7 +77,6 @@ PUBLIC_ACTOR = "投诉人（网上）"
 # A hash to check against when the number is unknown, so that a wrong number and a
 # wrong password take the same time (and get the same answer).
 _DUMMY_PASSWORD_HASH = make_password("not-a-complaint-password")
-_TOLERANCE = timedelta(minutes=10)  # clocks of a letter-opening PC and the server differ a little
 
 
 def new_query_password() -> str:
@@ -125,7 +124,7 @@ def complaint_register(
     clear, the only time it exists; only its hash is stored). The answer is due
     within the limit of the rule set's `unclassified_as` class until it is
     classified, counted from the day after receipt."""
-    now = now or timezone.now()
+    now = now or clock.now()
     # A string actor is the public web form, a device or an import acting for the centre.
     # Window staff register what reaches them at the counter (001 第四十六条(一)); the
     # office registers every channel.
@@ -135,9 +134,9 @@ def complaint_register(
         if not has_role(actor, Role.OFFICE) and channel not in COUNTER_CHANNELS:
             raise forbidden("窗口工作人员可登记来访、来电和来信投诉；其他渠道的投诉由业务管理处登记。")
     received_at = received_at or now
-    if received_at > now + _TOLERANCE:
+    if received_at > now + clock.skew_tolerance():
         raise DomainError("收到时间不能晚于现在。", code="invalid_input")
-    received_on = timezone.localdate(received_at)
+    received_on = clock.local_date(received_at)
     if channel not in Channel.values:
         raise DomainError("请选择投诉渠道。", code="invalid_input")
     subject, content = subject.strip(), content.strip()
@@ -174,7 +173,7 @@ def complaint_register(
         raise DomainError(f"受理范围代码无效：{'、'.join(unknown)}。", code="invalid_input")
     password = new_query_password()
     complaint = Complaint(
-        no=_next_no(timezone.localdate(now)),
+        no=_next_no(clock.local_date(now)),
         query_password_hash=make_password(password),
         channel=channel,
         external_ref=external_ref.strip(),
@@ -264,7 +263,7 @@ def complaint_accept(
     that the complainant was told the time limit."""
     complaint = _locked(complaint)
     _require(actor, complaint, Step.ACCEPT)
-    now = now or timezone.now()
+    now = now or clock.now()
     if not owner.is_active:
         raise DomainError(f"{owner.name} 不在岗，请另选首办责任人。", code="invalid_input")
     initial_findings, limit_told_via = initial_findings.strip(), limit_told_via.strip()
@@ -304,13 +303,13 @@ def complaint_settle_on_the_spot(
     """§7(1): a general complaint settled on the spot, on the day it was received,
     with the answer recorded like any other; it then waits for the follow-up."""
     complaint = _locked(complaint)
-    now = now or timezone.now()
-    _require(actor, complaint, Step.SETTLE, today=timezone.localdate(now))
+    now = now or clock.now()
+    _require(actor, complaint, Step.SETTLE, today=clock.local_date(now))
     params = complaint_rules(complaint)
     general = params.complaint_class(ComplaintClass.GENERAL)
     if not general.settle_on_the_spot:
         raise DomainError("现行投诉规则集不允许当场解决，请按流程办理。", code="conflict", status=409)
-    if timezone.localdate(now) != complaint.received_on:
+    if clock.local_date(now) != complaint.received_on:
         raise DomainError(
             "当场解决只能在收到投诉的当日登记；已过当日的请按一般投诉流程办理。", code="conflict", status=409
         )
@@ -374,7 +373,7 @@ def complaint_classify(
     becomes the class's, still counted from the day after receipt."""
     complaint = _locked(complaint)
     _require(actor, complaint, Step.CLASSIFY)
-    now = now or timezone.now()
+    now = now or clock.now()
     params = complaint_rules(complaint)
     cls = _class(params, class_code)
     criteria = [c for c in criteria if c]
@@ -447,7 +446,7 @@ def complaint_determine(
     starts their fine (complaint_penalty) at once."""
     complaint = _locked(complaint)
     _require(actor, complaint, Step.DETERMINE)
-    now = now or timezone.now()
+    now = now or clock.now()
     analysis = analysis.strip()
     if not analysis:
         raise DomainError("请写明责任分析认定的理由。", code="invalid_input")
@@ -494,7 +493,7 @@ def complaint_record_handling(
     the written report."""
     complaint = _locked(complaint)
     _require(actor, complaint, Step.HANDLE)
-    now = now or timezone.now()
+    now = now or clock.now()
     texts = {"facts": facts, "causes": causes, "measures": measures, "answer": answer}
     _required(
         texts,
@@ -551,7 +550,7 @@ def complaint_joint_review(
     consulted, the decision fixed in a document; it confirms or changes the class."""
     complaint = _locked(complaint)
     _require(actor, complaint, Step.JOINT_REVIEW)
-    now = now or timezone.now()
+    now = now or clock.now()
     texts = {
         "participants": participants,
         "departments_consulted": departments_consulted,
@@ -569,7 +568,7 @@ def complaint_joint_review(
             "document_no": "会审文件编号",
         },
     )
-    if held_on > timezone.localdate(now) or held_on < complaint.received_on:
+    if held_on > clock.local_date(now) or held_on < complaint.received_on:
         raise DomainError("会审日期应在收到投诉之后、不晚于今天。", code="invalid_input")
     params = complaint_rules(complaint)
     cls = _class(params, class_code)
@@ -624,7 +623,7 @@ def complaint_submit_report(
     """投诉办理报告 in the fixed format (§8(5)), in writing, for the office's review."""
     complaint = _locked(complaint)
     _require(actor, complaint, Step.REPORT)
-    now = now or timezone.now()
+    now = now or clock.now()
     texts = {
         "investigation": investigation,
         "causes": causes,
@@ -677,7 +676,7 @@ def complaint_review_report(
     department head's report in person to the leadership first."""
     complaint = _locked(complaint)
     _require(actor, complaint, Step.REVIEW)
-    now = now or timezone.now()
+    now = now or clock.now()
     report = (
         complaint.reports.filter(round=complaint.round, status=ReportStatus.SUBMITTED).order_by("-id").first()
     )
@@ -721,7 +720,7 @@ def complaint_reply(
     reason (§6(3)). Whether it met the time limit of its round is recorded."""
     complaint = _locked(complaint)
     _require(actor, complaint, Step.REPLY)
-    now = now or timezone.now()
+    now = now or clock.now()
     channel, text = channel.strip(), text.strip()
     if not text:
         raise DomainError("请写明给投诉人的答复内容。", code="invalid_input")
@@ -762,7 +761,7 @@ def complaint_follow_up(
         _require(actor, complaint, Step.FOLLOW_UP)
     elif complaint.status != Status.FOLLOW_UP:
         raise DomainError("此投诉当前不在回访阶段。", code="conflict", status=409)
-    now = now or timezone.now()
+    now = now or clock.now()
     if satisfaction not in Satisfaction.values:
         raise DomainError("请选择投诉人对处理结果的满意程度。", code="invalid_input")
     opinion, suggestion, method = opinion.strip(), suggestion.strip(), method.strip()
@@ -800,7 +799,7 @@ def complaint_follow_up(
         return complaint
     params = complaint_rules(complaint)
     complaint.round += 1
-    complaint.clock_start_on = timezone.localdate(now)
+    complaint.clock_start_on = clock.local_date(now)
     complaint.extended_due = None
     complaint.warned_at = complaint.overdue_marked_at = None
     _set_limit(complaint, params, complaint.class_code or params.unclassified_as)
@@ -828,7 +827,7 @@ def complaint_archive(
     if complaint.appeals.filter(status=AppealStatus.PENDING).exists():
         raise DomainError("责任部门的异议尚待机关党委重新审议，审议后才能归档。", code="conflict", status=409)
     _require(actor, complaint, Step.ARCHIVE)
-    now = now or timezone.now()
+    now = now or clock.now()
     complaint.archived_at = now
     complaint.archive_note = note.strip()
     _move(
@@ -862,7 +861,7 @@ def complaint_report_delay(
     its original limit for the on-time statistics."""
     complaint = _locked(complaint)
     _require(actor, complaint, Step.DELAY)
-    now = now or timezone.now()
+    now = now or clock.now()
     texts = {"reason": reason, "complainant_told_via": complainant_told_via, "leader_opinion": leader_opinion}
     _required(
         texts,
@@ -875,8 +874,7 @@ def complaint_report_delay(
     if not has_role(leader.user, Role.LEADER):
         raise DomainError(f"{leader.name} 不是中心领导，请选择听取汇报的中心领导。", code="invalid_input")
     if extended_due is not None and (
-        extended_due < timezone.localdate(now)
-        or (complaint.reply_due and extended_due <= complaint.reply_due)
+        extended_due < clock.local_date(now) or (complaint.reply_due and extended_due <= complaint.reply_due)
     ):
         raise DomainError("同意延至的日期应晚于原答复期限，且不早于今天。", code="invalid_input")
     delay = DelayReport.objects.create(
@@ -926,7 +924,7 @@ def complaint_sanction(
     rules (003 §十) when the complaint was about 首问负责."""
     complaint = _locked(complaint)
     _require(actor, complaint, Step.SANCTION)
-    now = now or timezone.now()
+    now = now or clock.now()
     if not complaint.responsible_staff.filter(pk=staff.pk).exists():
         raise DomainError(f"{staff.name} 不是本投诉认定的责任人。", code="invalid_input")
     params = complaint_rules(complaint)
@@ -939,7 +937,7 @@ def complaint_sanction(
         code=option.code,
         label=option.label,
         administrative=option.administrative,
-        decided_on=timezone.localdate(now),
+        decided_on=clock.local_date(now),
         decided_by=_user(actor),
         note=note.strip(),
         rules_ref=complaint.rules_ref,
@@ -974,7 +972,7 @@ def complaint_sanction(
             complaint=complaint,
             source_ref=complaint.no,
             occurred_on=complaint.occurred_on or complaint.received_on,
-            found_on=complaint.verified_on or timezone.localdate(now),
+            found_on=complaint.verified_on or clock.local_date(now),
             description=f"投诉 {complaint.no}：{complaint.subject}",
         )
     return sanction
@@ -987,7 +985,7 @@ def complaint_appeal_file(
     """§11: the responsible department disputes the decision with the party committee."""
     complaint = _locked(complaint)
     _require(actor, complaint, Step.APPEAL)
-    now = now or timezone.now()
+    now = now or clock.now()
     grounds = grounds.strip()
     if not grounds:
         raise DomainError("请写明对处理决定的异议和理由。", code="invalid_input")
@@ -1037,7 +1035,7 @@ def complaint_appeal_decide(
     class and/or responsibility, and fines and sanctions follow it."""
     complaint = _locked(complaint)
     _require(actor, complaint, Step.APPEAL_DECIDE)
-    now = now or timezone.now()
+    now = now or clock.now()
     appeal = complaint.appeals.select_for_update().filter(status=AppealStatus.PENDING).order_by("id").first()
     if appeal is None:
         raise DomainError("没有待审议的异议。", code="conflict", status=409)
@@ -1073,7 +1071,7 @@ def complaint_appeal_decide(
         if not changes:
             raise DomainError("改变处理决定的，请选择新的投诉性质或责任部门、责任人。", code="invalid_input")
         if complaint.is_valid and complaint.verified_on is None and complaint.responsible_staff.exists():
-            complaint.verified_on = timezone.localdate(now)
+            complaint.verified_on = clock.local_date(now)
             fields.append("verified_on")
         if not complaint.is_valid and complaint.verified_on is not None:
             complaint.verified_on = None
@@ -1129,7 +1127,7 @@ def complaint_record_incident(
         title=IncidentKind(kind).label,
         note=note,
         public_note="",
-        at=now or timezone.now(),
+        at=now or clock.now(),
         fields=[],
     )
     return complaint
@@ -1183,7 +1181,7 @@ def complaint_attach(
         title="补充证明资料",
         note="、".join(a.name for a in rows),
         public_note="",
-        at=now or timezone.now(),
+        at=now or clock.now(),
         fields=[],
     )
     return rows
@@ -1208,7 +1206,7 @@ def complaint_deadlines_recompute(*, actor: Actor) -> int:
             title="补算答复期限",
             note=f"节假日安排已发布，答复期限 {complaint.reply_due:%Y-%m-%d}",
             public_note=_due_text(complaint),
-            at=timezone.now(),
+            at=clock.now(),
             fields=list(_LIMIT_FIELDS),
         )
         done += 1
@@ -1221,8 +1219,8 @@ def complaint_sweep(*, actor: Actor, today: date | None = None) -> dict[str, int
     complaints_sweep`): mark once each complaint past its warning line (即将到期
     提醒 to the owner and the office) and each overdue one, and compute limits that
     were waiting for the calendar."""
-    today = today or timezone.localdate()
-    now = timezone.now()
+    today = today or clock.today()
+    now = clock.now()
     counts = {"warned": 0, "overdue": 0, "deadlines": complaint_deadlines_recompute(actor=actor)}
     awaiting = Complaint.objects.select_for_update().filter(
         status__in=AWAITING_REPLY, reply_due__isnull=False
@@ -1308,7 +1306,7 @@ def _reply_row(complaint: Complaint, *, channel: str, text: str, actor: Actor, a
     if complaint.deadline_pending:
         params = complaint_rules(complaint)
         _set_limit(complaint, params, complaint.class_code or params.unclassified_as)
-    day = timezone.localdate(at)
+    day = clock.local_date(at)
     return Reply.objects.create(
         complaint=complaint,
         round=complaint.round,
@@ -1330,7 +1328,7 @@ def _set_responsibility(
     complaint.filed_with_party_committee_at = complaint.filed_with_party_committee_at or now
     complaint.responsible_staff.set(staff)
     if complaint.is_valid and staff and complaint.verified_on is None:
-        complaint.verified_on = timezone.localdate(now)
+        complaint.verified_on = clock.local_date(now)
     if not staff:
         complaint.verified_on = None
 
@@ -1365,7 +1363,7 @@ def _fine_create(complaint: Complaint, staff: Staff, *, actor: Actor, now: datet
     Staff.objects.select_for_update().filter(pk=staff.pk).first()  # count one person's fines one at a time
     rules = rules_in_force(RuleKind.COMPLAINT_PENALTY, complaint.verified_on)
     ladder = rules.params.ladder
-    period = DateRange.containing(ladder.period, complaint.verified_on)
+    period = Period.containing(ladder.period, complaint.verified_on)
     nth = (
         Fine.objects.filter(
             staff=staff,

@@ -12,12 +12,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from audit.services import audit_record
+from common import clock
+from common.actors import staff_of
 from common.errors import DomainError
+from common.periods import Period
 from complaints import selectors, services
 from complaints.analysis import complaint_analysis
 from complaints.conf import repeat_window_days
@@ -53,8 +55,6 @@ from complaints.models import (
     Status,
 )
 from complaints.selectors import LIST_FILTERS, Step
-from inquiries.actors import staff_of
-from inquiries.periods import DateRange
 from org.access import has_role, role_required
 from org.models import Role
 from rules.models import RuleKind
@@ -261,7 +261,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
         "counters": selectors.counters(request.user),
         "is_office": has_role(request.user, Role.OFFICE),
         "is_leader": has_role(request.user, Role.LEADER),
-        "today": timezone.localdate(),
+        "today": clock.today(),
     }
     if getattr(request, "htmx", False):
         return render(request, "complaints/_list_table.html", context)
@@ -273,7 +273,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
     """Register a complaint received by letter, phone, 12329, a visit, e-mail or a
     transfer (the office); window staff register what reached them at the counter
     and hand it to the office (001 第四十六条(一))."""
-    params = rules_in_force(RuleKind.COMPLAINT, timezone.localdate()).params
+    params = rules_in_force(RuleKind.COMPLAINT, clock.today()).params
     office = has_role(request.user, Role.OFFICE)
     form = StaffComplaintForm(
         request.POST or None, request.FILES or None, params=params, counter_only=not office
@@ -505,7 +505,7 @@ def _detail(
     appeals = list(complaint.appeals.all())
     pending_appeal = any(a.status == AppealStatus.PENDING for a in appeals)
     steps = selectors.complaint_allowed_steps(request.user, complaint, pending_appeal=pending_appeal)
-    if complaint.received_on != timezone.localdate():
+    if complaint.received_on != clock.today():
         steps.discard(Step.SETTLE)  # §7(1) 当场: only on the day the complaint came in
     forms = {
         s: _step_form(s, complaint, user=request.user)
@@ -570,9 +570,7 @@ def _step_form(
     if step == Step.HANDLE:
         return HandlingForm(data)
     if step == Step.JOINT_REVIEW:
-        return JointReviewForm(
-            data, initial={"held_on": timezone.localdate(), "class_code": complaint.class_code}
-        )
+        return JointReviewForm(data, initial={"held_on": clock.today(), "class_code": complaint.class_code})
     if step == Step.REPORT:
         initial = {}
         if handling is not None:
@@ -766,7 +764,7 @@ def _document_context(complaint: Complaint) -> dict[str, Any]:
         "replies": list(complaint.replies.all()),
         "follow_ups": list(complaint.follow_ups.all()),
         "sanctions": [s for s in complaint.sanctions.all() if s.status == PenaltyStatus.ACTIVE],
-        "printed_at": timezone.localtime(),
+        "printed_at": clock.local(),
     }
 
 
@@ -816,21 +814,21 @@ def _sees_complaints(request: HttpRequest) -> bool:
     )
 
 
-def _analysis_params(request: HttpRequest) -> tuple[DateRange, int, str]:
-    today = timezone.localdate()
+def _analysis_params(request: HttpRequest) -> tuple[Period, int, str]:
+    today = clock.today()
     error = ""
     year = request.GET.get("year", "")
     start, end = _date(request.GET.get("start")), _date(request.GET.get("end"))
     if start and end:
         if end < start:
             error = "结束日期早于开始日期，已改为统计全年。"
-            period = DateRange.year(today.year)
+            period = Period.year(today.year)
         else:
-            period = DateRange(start, end)
+            period = Period(start, end)
     elif year.isdigit() and 2000 <= int(year) <= 2100:
-        period = DateRange.year(int(year))
+        period = Period.year(int(year))
     else:
-        period = DateRange.year(today.year)
+        period = Period.year(today.year)
     window_text = request.GET.get("window", "")
     window = (
         int(window_text) if window_text.isdigit() and 1 <= int(window_text) <= 366 else repeat_window_days()

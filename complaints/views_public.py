@@ -10,17 +10,16 @@ wrong password get the same answer.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from audit.middleware import client_ip
+from common import clock
 from common.errors import DomainError
+from common.request import client_ip
 from complaints import services
 from complaints.conf import (
     number_lookup_limit,
@@ -43,7 +42,7 @@ SESSION_RECEIPT = "complaint-public-receipt"
 
 def public_complain(request: HttpRequest) -> HttpResponse:
     """The web complaint form."""
-    params = rules_in_force(RuleKind.COMPLAINT, timezone.localdate()).params
+    params = rules_in_force(RuleKind.COMPLAINT, clock.today()).params
     form = PublicComplaintForm(request.POST or None, request.FILES or None, params=params)
     status = 200
     if request.method == "POST":
@@ -187,13 +186,13 @@ def _staff_from_hint(hint: str) -> tuple[Staff | None, str]:
 
 def _grant(request: HttpRequest, complaint: Complaint) -> None:
     access = request.session.get(SESSION_ACCESS, {})
-    access[complaint.no] = time.time() + public_access_seconds()
-    request.session[SESSION_ACCESS] = {k: v for k, v in access.items() if v > time.time()}
+    access[complaint.no] = clock.timestamp() + public_access_seconds()
+    request.session[SESSION_ACCESS] = {k: v for k, v in access.items() if v > clock.timestamp()}
 
 
 def _granted(request: HttpRequest, no: str) -> Complaint | None:
     until = request.session.get(SESSION_ACCESS, {}).get(no)
-    if until is None or until < time.time():
+    if until is None or until < clock.timestamp():
         return None
     return Complaint.objects.filter(no=no).first()
 

@@ -90,7 +90,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, so that the audit log sees the authenticated user and the client address.
-    "audit.middleware.RequestContextMiddleware",
+    "common.request.RequestContextMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -166,6 +166,10 @@ LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# How far in the future a time typed by a person or sent by a device may lie before it
+# is refused as a typo (a letter-opening PC's or an inspector's tablet's clock differs a
+# little from the server's): common.clock.in_future.
+CLOCK_SKEW_TOLERANCE_MINUTES = envint("CLOCK_SKEW_TOLERANCE_MINUTES", "10")
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -252,7 +256,7 @@ CACHES = {"default": _cache_from_env()}
 BEHIND_PROXY = envbool("BEHIND_PROXY", "false")
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-TRUST_X_FORWARDED_FOR = BEHIND_PROXY  # read by audit.middleware.client_ip
+TRUST_X_FORWARDED_FOR = BEHIND_PROXY  # read by common.request.client_ip
 # The recommended setup: nginx serves HTTPS with the centre's certificate and tells
 # Django so in X-Forwarded-Proto. Default: on for a production server behind the proxy
 # (DEBUG off, BEHIND_PROXY on) — without the proxy's header Django cannot tell a secure

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from common import identity
+from common import clock, identity
 
 
 class _Model(BaseModel):
@@ -310,7 +310,5 @@ class ExtensionFormContext(_Issued):
     @property
     def applied_late(self) -> bool:
         """000 §五(二)5(2): 超过承诺办结时限才提出延期申请的，视为超时办结."""
-        applied = (
-            timezone.localtime(self.applied_at) if timezone.is_aware(self.applied_at) else self.applied_at
-        )
+        applied = clock.local(self.applied_at) if timezone.is_aware(self.applied_at) else self.applied_at
         return applied.date() > self.original_deadline

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from django.utils import timezone
 
+from common import clock
 from common.identity import mask_id, mask_phone
 from documents.blocks import Audience
 
@@ -14,7 +15,7 @@ WEEKDAYS = "一二三四五六日"
 
 def local(value: datetime) -> datetime:
     """Forms print Asia/Shanghai wall-clock time, whatever zone the value came in."""
-    return timezone.localtime(value) if timezone.is_aware(value) else value
+    return clock.local(value) if timezone.is_aware(value) else value
 
 
 def fmt_date(value: date | datetime | None) -> str:

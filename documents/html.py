@@ -9,6 +9,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from common.qr import qr_svg
 from documents.blocks import (
     Blank,
     Block,
@@ -21,7 +22,6 @@ from documents.blocks import (
     Steps,
     Table,
 )
-from documents.qr import qr_svg
 
 
 def _view(block: Block) -> dict[str, Any]:

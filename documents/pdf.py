@@ -32,6 +32,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus import Table as RLTable
 
+from common.qr import qr_png
 from documents.blocks import (
     Blank,
     Block,
@@ -46,7 +47,6 @@ from documents.blocks import (
     Table,
 )
 from documents.fonts import BOLD, REGULAR, register_fonts
-from documents.qr import qr_png
 
 PAGE_W, PAGE_H = A4
 MARGIN_X = 16 * mm

@@ -59,13 +59,13 @@ APPEAL = AppealRoute(
 
 
 def _phrase(situation: str, *values: str) -> str:
-    from catalog.phrase_data import Situation, fill, first
+    from documents.phrase_data import Situation, fill, first
 
     return fill(first(Situation(situation)).text, *values)
 
 
 def _nth_phrase(situation: str, n: int) -> str:
-    from catalog.phrase_data import PHRASES
+    from documents.phrase_data import PHRASES
 
     return [row.text for row in PHRASES if row.situation == situation][n]
 

@@ -11,23 +11,19 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja import Status as HttpStatus
 
+from common.actors import staff_of
+from common.api import ErrorOut
 from common.errors import DomainError
 from common.identity import mask_name, mask_phone
+from common.periods import Period
 from common.schema_types import Phone
 from inquiries import selectors, services
-from inquiries.actors import staff_of
 from inquiries.models import Inquiry, InquiryStatus, Outcome
-from inquiries.periods import DateRange
 from org.access import require_roles, user_roles
 from org.auth import bearer_or_session
 from org.models import Department, Role, Staff
 
 router = Router()
-
-
-class ErrorOut(Schema):
-    error: str
-    message: str
 
 
 class StaffRef(Schema):
@@ -230,7 +226,7 @@ def breach_list(
             "status": b.status,
             "rules_ref": b.rules_ref,
         }
-        for b in selectors.breaches_against(staff, DateRange.year(year))
+        for b in selectors.breaches_against(staff, Period.year(year))
     ]
 
 

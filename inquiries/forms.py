@@ -7,46 +7,12 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
-from common.identity import validate_landline_or_mobile
+from common import clock
+from common.forms import StaffChoiceField, StaffMultipleChoiceField, clean_phone, date_input
 from inquiries.models import BreachSource, Channel, Outcome
 from org.models import Department, Staff
-
-
-class StaffChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        where = obj.department.name if obj.department_id else (obj.branch.name if obj.branch_id else "")
-        return f"{obj.name}（{obj.staff_no}）{' · ' + where if where else ''}"
-
-
-class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return StaffChoiceField.label_from_instance(self, obj)  # type: ignore[arg-type]
-
-
-def date_input() -> forms.DateInput:
-    """An HTML date picker; its value must be ISO (the zh-hans format 2026/03/02 is not)."""
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def active_staff() -> Any:
-    return (
-        Staff.objects.filter(is_active=True)
-        .select_related("department", "branch")
-        .order_by("department__code", "-rank", "staff_no")
-    )
-
-
-def active_departments() -> Any:
-    return Department.objects.filter(is_active=True).order_by("code")
-
-
-def clean_phone(value: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        return ""
-    return validate_landline_or_mobile(value)
+from org.selectors import active_departments, active_staff
 
 
 class InquiryLogForm(forms.Form):
@@ -157,12 +123,12 @@ class BreachForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["staff"].queryset = active_staff()  # type: ignore[attr-defined]
-        self.fields["found_on"].initial = timezone.localdate()
+        self.fields["found_on"].initial = clock.today()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         occurred, found = data.get("occurred_on"), data.get("found_on")
-        if found and found > timezone.localdate():
+        if found and found > clock.today():
             self.add_error("found_on", "查实日期不能晚于今天。")
         if occurred and found and occurred > found:
             self.add_error("occurred_on", "违规日期不能晚于查实日期。")

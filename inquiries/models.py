@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 
+from common import clock
 from common.identity import validate_landline_or_mobile
 
 if TYPE_CHECKING:
@@ -122,7 +122,7 @@ class Inquiry(models.Model):
 
     no = models.CharField("登记编号", max_length=20, unique=True)
     channel = models.CharField("方式", max_length=10, choices=Channel.choices)
-    received_at = models.DateTimeField("接待时间", default=timezone.now)
+    received_at = models.DateTimeField("接待时间", default=clock.now)
     received_on = models.DateField("接待日期", db_index=True)
     branch = models.ForeignKey(
         "org.Branch",
@@ -232,7 +232,7 @@ class InquiryEvent(models.Model):
     first-inquiry person and the receiver see (000 §五(一)2(2))."""
 
     inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField("时间", default=timezone.now)
+    at = models.DateTimeField("时间", default=clock.now)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="操作人",
@@ -356,7 +356,7 @@ class Breach(models.Model):
     status = models.CharField(
         "状态", max_length=20, choices=BreachStatus.choices, default=BreachStatus.RECORDED
     )
-    recorded_at = models.DateTimeField("认定时间", default=timezone.now)
+    recorded_at = models.DateTimeField("认定时间", default=clock.now)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="认定人",
@@ -382,7 +382,7 @@ class BreachEvent(models.Model):
     from, to, note — the history behind the 1st/2nd/3rd count."""
 
     breach = models.ForeignKey(Breach, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField("时间", default=timezone.now)
+    at = models.DateTimeField("时间", default=clock.now)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="操作人",

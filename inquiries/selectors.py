@@ -10,11 +10,11 @@ from enum import StrEnum
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q
 from django.http import Http404
-from django.utils import timezone
 
-from inquiries.actors import staff_of
+from common import clock
+from common.actors import staff_of
+from common.periods import Period
 from inquiries.models import Breach, Inquiry, InquiryQuerySet, InquiryStatus
-from inquiries.periods import DateRange
 from org.access import has_role
 from org.models import Role, Staff
 from rules.models import RuleKind
@@ -116,7 +116,7 @@ def inquiry_list(
     if status == "open":
         qs = qs.open()
     elif status == "overdue":
-        qs = overdue(qs, timezone.localdate())
+        qs = overdue(qs, clock.today())
     elif status in InquiryStatus.values:
         qs = qs.filter(status=status)
     if start:
@@ -140,7 +140,7 @@ def deadline_flags(inquiry: Inquiry, today: date | None = None) -> list[tuple[st
     """(css class, text) tags for the limits of an open hand-over."""
     if not inquiry.is_open:
         return []
-    today = today or timezone.localdate()
+    today = today or clock.today()
     if inquiry.deadline_pending:
         return [("amber", "期限待节假日安排发布")]
     flags = []
@@ -164,7 +164,7 @@ def pending_calendar() -> list[Inquiry]:
 # --- Breaches: inputs of the appraisal -------------------------------------------
 
 
-def breaches_against(staff: Staff, period: DateRange) -> list[Breach]:
+def breaches_against(staff: Staff, period: Period) -> list[Breach]:
     """The counted (not withdrawn) first-inquiry breaches of a staff member verified
     within the period, oldest first. For the appraisal app."""
     return list(
@@ -178,7 +178,7 @@ def breaches_against(staff: Staff, period: DateRange) -> list[Breach]:
 @dataclass(frozen=True)
 class LadderPreview:
     nth: int
-    period: DateRange
+    period: Period
     consequences: list[str]
     serious_consequence: str
     rules_ref: str
@@ -188,7 +188,7 @@ def breach_preview(staff: Staff, found_on: date) -> LadderPreview:
     """What recording a breach found on this day would mean for this person."""
     rules = rules_in_force(RuleKind.FIRST_INQUIRY, found_on)
     ladder = rules.params.violation_ladder
-    period = DateRange.containing(ladder.period, found_on)
+    period = Period.containing(ladder.period, found_on)
     nth = (
         Breach.objects.counted()
         .filter(staff=staff, found_on__gte=period.start, found_on__lte=found_on)

@@ -13,13 +13,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from audit.services import audit_record
 from catalog.models import OneTimeNotice
+from common import clock
+from common.actors import Actor, event_actor, forbidden, require_staff, user_or_none
 from common.errors import DomainError
 from common.identity import validate_landline_or_mobile
-from inquiries.actors import Actor, event_actor, forbidden, require_staff, user_or_none
+from common.periods import Period
 from inquiries.models import (
     BREACH_TRANSITIONS,
     INQUIRY_TRANSITIONS,
@@ -37,7 +38,6 @@ from inquiries.models import (
     InquiryStatus,
     Outcome,
 )
-from inquiries.periods import DateRange
 from inquiries.selectors import InquiryAction, inquiry_allowed_actions
 from org.access import has_role
 from org.models import Department, Role, Staff
@@ -81,8 +81,8 @@ def inquiry_log(
 ) -> Inquiry:
     """Register a visit, call or fax and what the first-inquiry person did with it."""
     logger = require_staff(actor)
-    now = now or timezone.now()
-    today = timezone.localdate(now)
+    now = now or clock.now()
+    today = clock.local_date(now)
     if channel not in Channel.values:
         raise DomainError("请选择来访、电话或传真。", code="invalid_input")
     if outcome not in Outcome.values:
@@ -177,7 +177,7 @@ def inquiry_contact(
     """The receiver has called the visitor (000 §五(一)2(2) 阅知登记内容后应尽快与办事职工联系)."""
     inquiry = _locked(inquiry)
     _require(actor, inquiry, InquiryAction.CONTACT)
-    now = now or timezone.now()
+    now = now or clock.now()
     inquiry.contacted_at = now
     _move(
         inquiry,
@@ -199,7 +199,7 @@ def inquiry_close(*, actor: Actor, inquiry: Inquiry, result: str, now: datetime 
     result = result.strip()
     if not result:
         raise DomainError("请填写办理结果或给办事职工的答复。", code="invalid_input")
-    now = now or timezone.now()
+    now = now or clock.now()
     inquiry.result = result
     inquiry.closed_at = now
     inquiry.closed_by = require_staff(actor)
@@ -224,7 +224,7 @@ def inquiry_escalate(*, actor: Actor, inquiry: Inquiry, reason: str, now: dateti
     reason = reason.strip()
     if not reason:
         raise DomainError("请说明报告领导的原因（如相关人员出差、责任不明确）。", code="invalid_input")
-    now = now or timezone.now()
+    now = now or clock.now()
     inquiry.escalated_to = _superior_of(inquiry.first_responder)
     inquiry.escalated_at = now
     _move(
@@ -254,13 +254,13 @@ def inquiry_designate(
     counted from today (000 §五(二)2(3))."""
     inquiry = _locked(inquiry)
     _require(actor, inquiry, InquiryAction.DESIGNATE)
-    now = now or timezone.now()
-    rules = rules_in_force(RuleKind.FIRST_INQUIRY, timezone.localdate(now))
+    now = now or clock.now()
+    rules = rules_in_force(RuleKind.FIRST_INQUIRY, clock.local_date(now))
     inquiry.department = department
     inquiry.contacted_at = None
     _set_handover(
         inquiry,
-        timezone.localdate(now),
+        clock.local_date(now),
         receiver,
         resolve_working_days,
         rules.params.handover_contact_working_days,
@@ -313,7 +313,7 @@ def inquiry_deadlines_recompute(*, actor: Actor) -> int:
             from_status=inquiry.status,
             note=f"节假日安排已发布，补算期限：联系 {contact_due:%Y-%m-%d}"
             + (f"，办结 {resolve_due:%Y-%m-%d}" if resolve_due else ""),
-            at=timezone.now(),
+            at=clock.now(),
         )
         audit_record(
             actor=actor,
@@ -352,7 +352,7 @@ def breach_record(
     description = description.strip()
     if not description:
         raise DomainError("请写明违规情况。", code="invalid_input")
-    today = timezone.localdate()
+    today = clock.today()
     if found_on > today:
         raise DomainError("查实日期不能晚于今天。", code="invalid_input")
     if occurred_on > found_on:
@@ -365,7 +365,7 @@ def breach_record(
     Staff.objects.select_for_update().filter(pk=staff.pk).first()
     rules = rules_in_force(RuleKind.FIRST_INQUIRY, found_on)
     ladder = rules.params.violation_ladder
-    period = DateRange.containing(ladder.period, found_on)
+    period = Period.containing(ladder.period, found_on)
     earlier = Breach.objects.counted().filter(staff=staff, found_on__gte=period.start, found_on__lte=found_on)
     nth = earlier.count() + 1
     step = ladder.step_for(nth)

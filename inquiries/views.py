@@ -10,12 +10,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from common import clock
+from common.actors import staff_of
 from common.errors import DomainError
+from common.periods import Period
 from inquiries import selectors, services
-from inquiries.actors import staff_of
 from inquiries.forms import (
     BreachForm,
     CloseForm,
@@ -26,7 +27,6 @@ from inquiries.forms import (
     WithdrawForm,
 )
 from inquiries.models import Breach, Inquiry, InquiryStatus
-from inquiries.periods import DateRange
 from inquiries.selectors import InquiryAction
 from org.access import has_role, role_required
 from org.models import Role
@@ -70,7 +70,7 @@ def inquiry_home(request: HttpRequest) -> HttpResponse:
             "form": form,
             "me": me,
             "work": selectors.worklist(me),
-            "today": timezone.localdate(),
+            "today": clock.today(),
             "recent": selectors.inquiry_list(request.user, limit=10),
         },
     )
@@ -82,7 +82,7 @@ def inquiry_worklist(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "inquiries/_worklist.html",
-        {"work": selectors.worklist(staff_of(request.user)), "today": timezone.localdate()},
+        {"work": selectors.worklist(staff_of(request.user)), "today": clock.today()},
     )
 
 
@@ -100,7 +100,7 @@ def inquiry_register(request: HttpRequest) -> HttpResponse:
         "end": end,
         "q": query,
         "statuses": InquiryStatus.choices,
-        "today": timezone.localdate(),
+        "today": clock.today(),
     }
     htmx = getattr(request, "htmx", False)
     template = "inquiries/_register_table.html" if htmx else "inquiries/register.html"
@@ -175,7 +175,7 @@ def breach_list(request: HttpRequest) -> HttpResponse:
             except DomainError as exc:
                 form.add_error(None, exc.message)
             else:
-                period = DateRange(breach.period_start, breach.period_end).label
+                period = Period(breach.period_start, breach.period_end).label
                 messages.success(
                     request,
                     f"已认定：{breach.staff.name} {period}第{breach.nth}次违反首问负责制，"
@@ -275,13 +275,14 @@ def _detail(
 
 
 def _record_breach(request: HttpRequest, form: BreachForm) -> Breach:
-    from complaints.models import Complaint
-
     data = form.cleaned_data
     complaint = None
     ref = data["source_ref"].strip()
     if data["source"] == "complaint" and ref:
-        complaint = Complaint.objects.filter(no=ref).first()
+        # The complaints app sits above this one (it records breaches it finds): reach
+        # its model through the breach's own relation, not an import.
+        complaint_model = Breach._meta.get_field("complaint").related_model
+        complaint = complaint_model._default_manager.filter(no=ref).first()  # type: ignore[union-attr]
         if complaint is None:
             raise DomainError(f"没有编号为 {ref} 的投诉，请核对投诉编号。", code="invalid_input")
     inquiry = None

@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from common.admin_mixins import AuditedModelAdmin
+from audit.admin_mixins import AuditedModelAdmin
 from org.models import ApiToken, Branch, Category, Centre, Department, Staff, Window
 from org.services import api_token_revoke
 

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
 
+from common import clock
 from common.identity import validate_landline_or_mobile
 
 if TYPE_CHECKING:
@@ -277,7 +277,7 @@ class ApiToken(models.Model):
     name = models.CharField("用途", max_length=100)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     hint = models.CharField("尾号", max_length=8, editable=False)
-    created_at = models.DateTimeField("创建时间", default=timezone.now)
+    created_at = models.DateTimeField("创建时间", default=clock.now)
     last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
     revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
 

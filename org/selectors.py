@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
 from org.models import Branch, Department, Staff, Window
 
@@ -27,3 +27,16 @@ def staff_list(user: AbstractBaseUser | AnonymousUser, *, branch_id: int | None 
 
 def departments() -> list[Department]:
     return list(Department.objects.filter(is_active=True).select_related("branch"))
+
+
+def active_staff() -> QuerySet[Staff]:
+    """Everybody on duty, for a form's choice of person (by 处室, rank, 工号)."""
+    return (
+        Staff.objects.filter(is_active=True)
+        .select_related("department", "branch")
+        .order_by("department__code", "-rank", "staff_no")
+    )
+
+
+def active_departments() -> QuerySet[Department]:
+    return Department.objects.filter(is_active=True).order_by("code")

@@ -6,9 +6,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
 from django.contrib.auth.models import User as AuthUser
 from django.db import transaction
-from django.utils import timezone
 
 from audit.services import audit_record
+from common import clock
 from org.models import ApiToken, Role, Staff
 
 # Django model permissions per role: what each role may do in the admin site.
@@ -93,7 +93,7 @@ def api_token_issue(
 
 @transaction.atomic
 def api_token_revoke(*, actor: AbstractBaseUser | AnonymousUser | str | None, token: ApiToken) -> None:
-    token.revoked_at = timezone.now()
+    token.revoked_at = clock.now()
     token.save(update_fields=["revoked_at"])
     audit_record(actor=actor, action="org.api_token.revoke", obj=token, summary="吊销接口令牌")
 
@@ -110,7 +110,7 @@ def api_token_user(key: str) -> AuthUser | None:
     )
     if token is None:
         return None
-    now = timezone.now()
+    now = clock.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user

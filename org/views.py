@@ -2,9 +2,8 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
-from common import worklist
+from common import clock, worklist
 from org import selectors
 from org.access import branch_scope, role_required
 
@@ -17,7 +16,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "org/home.html",
         {
             "branches": selectors.branches_with_windows(request.user),
-            "todos": worklist.todos_for(request.user, timezone.localdate()),
+            "todos": worklist.todos_for(request.user, clock.today()),
         },
     )
 

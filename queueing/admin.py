@@ -9,7 +9,8 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from common.admin_mixins import AuditedModelAdmin
+from audit.admin_mixins import AuditedModelAdmin
+from common.admin_mixins import ReadOnlyAdmin
 from common.identity import mask_id, mask_name, mask_phone
 from queueing.models import Appointment, Device, HallSettings, Queue, Ticket, WindowState
 from queueing.services import device_revoke
@@ -55,17 +56,6 @@ class DeviceAdmin(admin.ModelAdmin):
         for device in queryset.filter(revoked_at__isnull=True):
             device_revoke(actor=request.user, device=device)
         messages.success(request, "已吊销。")
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Ticket)

@@ -11,19 +11,20 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, StreamingHttpResponse
 from ninja import Field, Router, Schema, Status
 
-from audit.middleware import client_ip
+from common import clock, hooks
+from common.api import ErrorOut
 from common.errors import DomainError
+from common.request import client_ip
 from common.schema_types import Mobile, ResidentId
-from org.access import branch_scope, has_role
+from org.access import has_role
 from org.models import Branch, Category, Role, Staff, Window
 from queueing import ratelimit, selectors, services
 from queueing.constants import BOOKING_LOOKUPS_PER_MINUTE, PUBLIC_LOOKUPS_PER_MINUTE
-from queueing.devices import DeviceBearer, device_for_token, device_or_staff
+from queueing.devices import DeviceBearer, Identity, device_for_token, device_or_staff, identity_of, may_see
 from queueing.links import ticket_status_url
 from queueing.models import Device, DeviceKind, Queue, Ticket, TicketSource, TicketStatus
 from queueing.params import queue_rules
@@ -31,24 +32,12 @@ from queueing.stream import board_stream
 
 router = Router()
 
-Identity = Device | AbstractBaseUser | AnonymousUser
 
 TICKET_ROLES = (Role.GUIDE, Role.HEAD, Role.ADMIN)
-VIEW_ROLES = tuple(Role)
-
-
-class ErrorOut(Schema):
-    error: str
-    message: str
 
 
 # ---------------------------------------------------------------------------------------
 # Who is calling
-
-
-def _identity(request: HttpRequest) -> Identity:
-    auth = getattr(request, "auth", None)
-    return auth if isinstance(auth, Device) else request.user
 
 
 def _optional_identity(request: HttpRequest) -> Identity | None:
@@ -68,24 +57,15 @@ def _optional_identity(request: HttpRequest) -> Identity | None:
     return request.user if request.user.is_authenticated else None
 
 
-def _may_see(identity: Identity | None, branch: Branch) -> bool:
-    if isinstance(identity, Device):
-        return identity.branch_id == branch.pk
-    if identity is None or not identity.is_authenticated:
-        return False
-    scope = branch_scope(identity)
-    return bool(has_role(identity, *VIEW_ROLES)) and (scope is None or branch.pk in scope)
-
-
 def _branch_for(request: HttpRequest, code: str) -> Branch:
     branch = selectors.branch_by_code(code)
-    if not _may_see(_identity(request), branch):
+    if not may_see(identity_of(request), branch):
         raise PermissionDenied("您无权访问该管理部的排队信息。")
     return branch
 
 
 def _teller(request: HttpRequest, branch: Branch) -> Staff:
-    identity = _identity(request)
+    identity = identity_of(request)
     if isinstance(identity, Device):
         raise PermissionDenied("设备令牌不能操作窗口，请使用柜员的账号或令牌。")
     if not has_role(identity, Role.TELLER):
@@ -288,7 +268,7 @@ def _ticket_out(request: HttpRequest, ticket: Ticket) -> dict[str, Any]:
     ),
 )
 def ticket_take(request: HttpRequest, payload: TicketIn) -> Status[dict[str, Any]]:
-    identity = _identity(request)
+    identity = identity_of(request)
     if isinstance(identity, Device) and identity.branch.code == payload.branch:
         branch = identity.branch  # already read with the device
     else:
@@ -298,7 +278,7 @@ def ticket_take(request: HttpRequest, payload: TicketIn) -> Status[dict[str, Any
             raise PermissionDenied("只有本管理部的取号机可以取号。")
         source = TicketSource.KIOSK
     else:
-        if not has_role(identity, *TICKET_ROLES) or not _may_see(identity, branch):
+        if not has_role(identity, *TICKET_ROLES) or not may_see(identity, branch):
             raise PermissionDenied("只有本管理部的引导员、部门负责人可以代为取号。")
         source = TicketSource.GUIDE
     priority = payload.priority or ""
@@ -339,7 +319,7 @@ def ticket_detail(request: HttpRequest, ref: str) -> dict[str, Any]:
         ticket = (
             Ticket.objects.select_related("branch", "window", "target_window").filter(pk=int(ref)).first()
         )
-        if ticket is None or not _may_see(identity, ticket.branch):
+        if ticket is None or not may_see(identity, ticket.branch):
             raise DomainError("没有找到这张排队号。", code="not_found", status=404)
     else:
         ratelimit.hit(request, "ticket", per_minute=PUBLIC_LOOKUPS_PER_MINUTE)
@@ -375,10 +355,7 @@ def _rating_token(ticket: Ticket) -> str | None:
     transaction by ratings.services.ticket_completed)."""
     if ticket.status != TicketStatus.DONE:
         return None
-    from ratings.selectors import counter_token_for_ticket
-
-    token = counter_token_for_ticket(ticket.pk)
-    return token.token if token is not None else None
+    return hooks.ask("ticket_rating_token", ticket=ticket)  # minted by the ratings app
 
 
 WINDOW_RESPONSES: dict[int, Any] = {200: WindowTicketOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
@@ -536,94 +513,6 @@ def window_detail(request: HttpRequest, branch: str, number: int) -> Any:
     return _window_state_out(selectors.window_by_number(the_branch, number))
 
 
-class EvaluatorStaffOut(Schema):
-    name: str
-    staff_no: str
-    title: str
-    duties: str
-    photo_url: str | None
-
-
-class EvaluatorRatingOut(Schema):
-    token: str
-    ticket_number: str
-    staff_name: str
-    staff_no: str
-    completed_at: datetime | None
-    expires_at: datetime
-    seconds_left: int
-
-
-class EvaluatorLevelOut(Schema):
-    level: int
-    label: str
-    bad: bool
-
-
-class EvaluatorReasonOut(Schema):
-    code: str
-    label: str
-
-
-class EvaluatorOut(Schema):
-    branch: str
-    branch_name: str
-    window: int
-    window_name: str
-    green_channel: bool
-    status: str
-    status_label: str
-    sign: str
-    staff: EvaluatorStaffOut | None
-    complaint_phone: str
-    current: dict | None
-    rating_token: str | None = Field(
-        None, description="刚办结、尚未评价且仍在评价器等待时间内的服务的评价令牌；没有则为 null"
-    )
-    rating: EvaluatorRatingOut | None
-    levels: list[EvaluatorLevelOut]
-    reasons: list[EvaluatorReasonOut]
-    timeout_seconds: int
-    now: datetime
-
-
-def _counter_device_session(request: HttpRequest) -> Device | None:
-    """A counter tablet's browser bound to its device (/queue/device/): the evaluator page
-    polls this endpoint with its session, not with a bearer token."""
-    from queueing.devices import session_device
-
-    device = session_device(request)
-    return device if device is not None and device.kind == DeviceKind.COUNTER else None
-
-
-@router.get(
-    "/windows/{branch}/{number}/evaluator",
-    response={200: EvaluatorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
-    auth=[*device_or_staff, _counter_device_session],
-    url_name="window_evaluator",
-    summary="窗口评价器状态",
-    description=(
-        "窗口评价器（柜台平板）显示的内容：工作岗位牌"
-        "（照片、姓名、工号、岗位职责、投诉电话，000 §四(二)2(1)）、"
-        "窗口状态（服务中/暂停服务/未开放），以及柜员办结后在等待时间内请办事职工评价的服务（rating_token）。"
-        "计时结束未评价的，本次服务不作评价（不会默认好评）。"
-    ),
-)
-def window_evaluator(request: HttpRequest, branch: str, number: int) -> Any:
-    from ratings.evaluator import evaluator_state
-
-    identity = _identity(request)
-    window = selectors.window_at(branch, number)
-    if isinstance(identity, Device):
-        if identity.branch_id != window.branch_id or (
-            identity.window_id is not None and identity.window_id != window.pk
-        ):
-            raise PermissionDenied("该设备不是这个窗口的评价器。")
-    elif not _may_see(identity, window.branch):
-        raise PermissionDenied("您无权访问该管理部的窗口。")
-    return evaluator_state(window)
-
-
 # ---------------------------------------------------------------------------------------
 # Branches and the display
 
@@ -636,7 +525,7 @@ def window_evaluator(request: HttpRequest, branch: str, number: int) -> Any:
     description="设备令牌只看到本管理部；工作人员看到其角色可见的管理部。",
 )
 def branch_list(request: HttpRequest) -> list[dict[str, Any]]:
-    identity = _identity(request)
+    identity = identity_of(request)
     visible = Branch.objects.filter(is_active=True).order_by("code")
     if isinstance(identity, Device):
         visible = visible.filter(pk=identity.branch_id)
@@ -798,8 +687,8 @@ def _appointment_out(appointment: Any) -> dict[str, Any]:
         "slot": f"{appointment.slot_start:%H:%M}–{appointment.slot_end:%H:%M}",
         "status": appointment.status,
         "status_label": appointment.get_status_display(),
-        "checkin_from": f"{timezone.localtime(start - timedelta(minutes=before)):%H:%M}",
-        "checkin_until": f"{timezone.localtime(start + timedelta(minutes=after)):%H:%M}",
+        "checkin_from": f"{clock.local(start - timedelta(minutes=before)):%H:%M}",
+        "checkin_until": f"{clock.local(start + timedelta(minutes=after)):%H:%M}",
         "name": mask_name(appointment.name),
         "mobile": mask_phone(appointment.mobile),
     }

@@ -52,8 +52,8 @@ DAY_CLOSE_FALLBACK = "对不起，我们已经轧账了，请您使用自助办�
 def day_close_phrase() -> str:
     """000 §二(二)1(5): what a guide says after 轧账, from the phrase table (catalog,
     situation day_close) so a revised phrase shows on kiosks and in the API."""
-    from catalog.phrase_data import Situation
     from catalog.selectors import phrase_for
+    from documents.phrase_data import Situation
 
     try:
         return phrase_for(Situation.DAY_CLOSE)

@@ -10,12 +10,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
+from common import clock
+from org.access import branch_scope, has_role
 from org.auth import BearerToken
-from queueing import clock
-from queueing.models import Device
+from org.models import Branch, Role
+from queueing.models import Device, DeviceKind
+
+Identity = Device | AbstractBaseUser | AnonymousUser
+VIEW_ROLES = tuple(Role)
 
 SESSION_KEY = "queueing_device"
 DEVICE_SESSION_SECONDS = 365 * 24 * 3600  # a hall device stays bound until revoked
@@ -71,3 +77,26 @@ def bind_device(request: HttpRequest, device: Device) -> None:
     request.session[SESSION_KEY] = device.pk
     if not request.user.is_authenticated:
         request.session.set_expiry(DEVICE_SESSION_SECONDS)
+
+
+def identity_of(request: HttpRequest) -> Identity:
+    """Who calls an endpoint with `device_or_staff` auth: the device, or the user."""
+    auth = getattr(request, "auth", None)
+    return auth if isinstance(auth, Device) else request.user
+
+
+def may_see(identity: Identity | None, branch: Branch) -> bool:
+    """A device sees its own branch; a person their role's branches."""
+    if isinstance(identity, Device):
+        return identity.branch_id == branch.pk
+    if identity is None or not identity.is_authenticated:
+        return False
+    scope = branch_scope(identity)
+    return bool(has_role(identity, *VIEW_ROLES)) and (scope is None or branch.pk in scope)
+
+
+def counter_device_session(request: HttpRequest) -> Device | None:
+    """A counter tablet's browser bound to its device (/queue/device/): the evaluator page
+    polls with its session, not with a bearer token."""
+    device = session_device(request)
+    return device if device is not None and device.kind == DeviceKind.COUNTER else None

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 from common.errors import DomainError
-from common.ratelimit import cache_hit
+from common.ratelimit import client_hit
 
 
 class RateLimited(DomainError):
@@ -18,5 +18,5 @@ class RateLimited(DomainError):
 
 def hit(request: HttpRequest, scope: str, *, per_minute: int) -> None:
     """Count one request of this client in `scope`; RateLimited once over the limit."""
-    if not cache_hit(request, f"queueing:{scope}", limit=per_minute, window_seconds=60):
+    if not client_hit(request, f"queueing:{scope}", limit=per_minute, window_seconds=60):
         raise RateLimited("查询过于频繁，请稍等一分钟再试。")

@@ -12,10 +12,11 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from common import clock
 from common.errors import DomainError
 from org.access import branch_scope
 from org.models import Branch, Category, Staff, Window
-from queueing import clock, estimate, ordering
+from queueing import estimate, ordering
 from queueing.constants import ANNOUNCEMENT, PAUSED_HINT, PAUSED_SIGN
 from queueing.models import (
     ACTIVE_APPOINTMENT,
@@ -147,7 +148,7 @@ def call_order(
     """The tickets `window` may call, best first (same order as ordering.call_key)."""
     qs = Ticket.objects.filter(
         branch_id=window.branch_id,
-        service_date=timezone.localdate(now),
+        service_date=clock.local_date(now),
         status__in=IN_LINE,
     ).filter(Q(target_window=window) | Q(target_window__isnull=True, category__in=sorted(categories)))
     qs = _annotate_line(qs, window=window, now=now)
@@ -405,7 +406,7 @@ def waiting_counts(branch: Branch, day: date) -> dict[str, int]:
 def board_snapshot(branch: Branch) -> dict[str, Any]:
     """Everything the hall display shows (also GET /api/v1/branches/{branch}/board)."""
     now = clock.now()
-    today = timezone.localdate(now)
+    today = clock.local_date(now)
     params = queue_rules(today).params
     windows = list(Window.objects.filter(branch=branch, is_active=True).order_by("number"))
     states = {s.window_id: s for s in WindowState.objects.filter(window__in=windows).select_related("staff")}

@@ -29,11 +29,12 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from audit.services import audit_record
+from common import clock, hooks
 from common.errors import Conflict, DomainError
 from common.identity import mask_id, mask_phone, validate_mobile, validate_resident_id
 from common.sms import send_sms
 from org.models import Branch, Category, Staff, Window
-from queueing import clock, selectors
+from queueing import selectors
 from queueing.constants import (
     ANNOUNCEMENT,
     DAY_CLOSE_CLAUSE,
@@ -242,7 +243,7 @@ def _issue(
     appointment_at: datetime | None = None,
     note: str = "",
 ) -> Ticket:
-    day = timezone.localdate(now)
+    day = clock.local_date(now)
     number = _next_number(queue, day)
     _, label = _actor_user_and_label(actor)
     ticket = Ticket.objects.create(
@@ -440,7 +441,7 @@ def ticket_call_next(*, actor: Actor, staff: Staff, window: Window) -> Ticket | 
     """Call the next ticket for this window (ordering in queueing/ordering.py), or None
     when nobody waits for it. Signs the teller in at a free window."""
     now = clock.now()
-    params = queue_rules(timezone.localdate(now)).params
+    params = queue_rules(clock.local_date(now)).params
     with transaction.atomic():
         state = _hold_window(actor=actor, staff=staff, window=window, now=now)
         if state.status == WindowStatus.PAUSED:
@@ -596,9 +597,7 @@ def ticket_complete(*, actor: Actor, staff: Staff, window: Window, note: str = "
     """Finish the service at the window (办结). Returns the finished ticket. In the same
     transaction the ratings app mints the service's rating tokens (the counter evaluator
     asks for a rating, the slip's QR code rates it later) and, for withdrawal and loan,
-    puts a 12329 callback on the hotline list (ratings.services.ticket_completed)."""
-    from ratings.services import ticket_completed
-
+    puts a 12329 callback on the hotline list (the "ticket_completed" hook)."""
     now = clock.now()
     with transaction.atomic():
         _locked_state_of(staff, window)
@@ -613,7 +612,7 @@ def ticket_complete(*, actor: Actor, staff: Staff, window: Window, note: str = "
             note=note,
             summary=f"{window.number} 号窗口办结 {ticket.display_number}",
         )
-        ticket_completed(ticket=ticket, at=now)
+        hooks.fire("ticket_completed", ticket=ticket, at=now)
         return ticket
 
 
@@ -621,7 +620,7 @@ def ticket_complete(*, actor: Actor, staff: Staff, window: Window, note: str = "
 def ticket_no_show(*, actor: Actor, staff: Staff, window: Window) -> Ticket:
     """过号: nobody came after the call and the configured recalls."""
     now = clock.now()
-    params = queue_rules(timezone.localdate(now)).params
+    params = queue_rules(clock.local_date(now)).params
     with transaction.atomic():
         _locked_state_of(staff, window)
         ticket = _active_ticket_locked(window)
@@ -705,7 +704,7 @@ def ticket_reactivate(*, actor: Actor, ticket: Ticket) -> Ticket:
         if locked.status != TicketStatus.NO_SHOW:
             raise Conflict(f"{locked.display_number} 号不是过号状态，不需要恢复。", code="invalid_transition")
         deadline = (locked.no_show_at or now) + timedelta(minutes=params.no_show_grace_minutes)
-        if locked.service_date != timezone.localdate(now) or now > deadline:
+        if locked.service_date != clock.local_date(now) or now > deadline:
             raise Conflict(
                 f"{locked.display_number} 号过号已超过 {params.no_show_grace_minutes} 分钟，请重新取号。",
                 code="grace_expired",

@@ -24,8 +24,9 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, StreamingHttpResponse
 
+from common import clock
 from org.models import Branch
-from queueing import clock, selectors
+from queueing import selectors
 from queueing.constants import (
     SSE_HEARTBEAT_SECONDS,
     SSE_LOOKBACK_SECONDS,

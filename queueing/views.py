@@ -24,11 +24,14 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from audit.middleware import client_ip
+from common import clock, hooks
 from common.errors import DomainError
+from common.qr import public_url
+from common.qr import qr_svg_inline as qr_svg
+from common.request import client_ip
 from org.access import branch_scope, can_see_branch, has_role, role_required
 from org.models import Branch, Category, Role, Staff, Window
-from queueing import clock, ratelimit, selectors, services
+from queueing import ratelimit, selectors, services
 from queueing.constants import (
     BOOKING_LOOKUPS_PER_MINUTE,
     LIVE_REFRESH_SECONDS,
@@ -50,7 +53,7 @@ from queueing.forms import (
     TransferForm,
     VerifyForm,
 )
-from queueing.links import public_url, qr_svg, ticket_status_url
+from queueing.links import ticket_status_url
 from queueing.models import (
     IN_LINE,
     Appointment,
@@ -208,8 +211,8 @@ CATEGORY_HINTS = {
 
 def _queue_cards(branch: Branch) -> list[dict[str, Any]]:
     now = clock.now()
-    params = queue_rules(timezone.localdate(now)).params
-    counts = selectors.waiting_counts(branch, timezone.localdate(now))
+    params = queue_rules(clock.local_date(now)).params
+    counts = selectors.waiting_counts(branch, clock.local_date(now))
     window_counts = selectors.window_counts(branch)
     cards = []
     for queue in selectors.active_queues(branch):
@@ -390,7 +393,7 @@ def workstation_home(request: HttpRequest) -> HttpResponse:
 
 def _workstation_context(staff: Staff, window: Window, **extra: Any) -> dict[str, Any]:
     now = clock.now()
-    today = timezone.localdate(now)
+    today = clock.local_date(now)
     params = queue_rules(today).params
     state = selectors.window_state(window)
     mine = state is not None and state.staff_id == staff.pk
@@ -595,7 +598,7 @@ def _guide_branch(request: HttpRequest) -> Branch:
 
 def _guide_context(request: HttpRequest, branch: Branch, **extra: Any) -> dict[str, Any]:
     now = clock.now()
-    today = timezone.localdate(now)
+    today = clock.local_date(now)
     params = queue_rules(today).params
     waiting = list(
         Ticket.objects.filter(branch=branch, service_date=today, status__in=IN_LINE)
@@ -758,14 +761,7 @@ def guide_window_release(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _evaluator_context(branch: Branch, number: int) -> dict[str, Any]:
     """The 窗口评价器 (ratings app): the levels and reasons it offers, where it polls and posts."""
-    from ratings.evaluator import bad_reasons, rating_levels
-
-    return {
-        "rating_levels": rating_levels(),
-        "bad_reasons": bad_reasons(),
-        "evaluator_url": reverse("api:window_evaluator", args=[branch.code, number]),
-        "rate_url": reverse("api:rating_create"),
-    }
+    return hooks.ask("evaluator_context", branch=branch, number=number) or {}
 
 
 def _counter_context(branch: Branch, number: int) -> dict[str, Any]:
@@ -983,8 +979,8 @@ def _appointment_view(appointment: Appointment) -> dict[str, Any]:
     start = timezone.make_aware(datetime.combine(appointment.service_date, appointment.slot_start))
     return {
         "appointment": appointment,
-        "checkin_from": timezone.localtime(start - timedelta(minutes=params.checkin_before_minutes)),
-        "checkin_until": timezone.localtime(start + timedelta(minutes=params.checkin_after_minutes)),
+        "checkin_from": clock.local(start - timedelta(minutes=params.checkin_before_minutes)),
+        "checkin_until": clock.local(start + timedelta(minutes=params.checkin_after_minutes)),
     }
 
 

@@ -5,11 +5,9 @@ responses show no rater."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from common.admin_mixins import ReadOnlyAdmin
 from common.identity import mask_phone
 from ratings.models import (
     FollowUp,
@@ -21,17 +19,6 @@ from ratings.models import (
     SurveyResponse,
     SurveyRound,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Rating)

@@ -16,27 +16,110 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
-from audit.middleware import client_ip
+from common import clock
+from common.api import ErrorOut
 from common.errors import DomainError
 from common.identity import mask_phone
+from common.periods import InvalidPeriod, parse_period
+from common.request import client_ip
 from org.access import branch_scope, has_role, require_roles
 from org.auth import bearer_or_session
 from org.models import Staff, Window
-from ratings import access, clock, conf, selectors, services
-from ratings.evaluator import bad_reasons, rating_levels
+from queueing import selectors as queue_selectors
+from queueing.devices import counter_device_session, device_or_staff, identity_of, may_see
+from queueing.models import Device
+from ratings import access, conf, selectors, services
+from ratings.evaluator import bad_reasons, evaluator_state, rating_levels
 from ratings.models import CallbackStatus, HotlineCallback, Rating, SurveyRound
 from ratings.push import export_rows, to_csv, to_json
-from ratings.scoring import CitizenScore, InvalidPeriod, parse_period
+from ratings.scoring import CitizenScore
 
 router = Router()
 
 
-class ErrorOut(Schema):
-    error: str
-    message: str
+# ---------------------------------------------------------------------------------------
+# The counter evaluator (窗口评价器) of a window
+
+
+class EvaluatorStaffOut(Schema):
+    name: str
+    staff_no: str
+    title: str
+    duties: str
+    photo_url: str | None
+
+
+class EvaluatorRatingOut(Schema):
+    token: str
+    ticket_number: str
+    staff_name: str
+    staff_no: str
+    completed_at: datetime | None
+    expires_at: datetime
+    seconds_left: int
+
+
+class EvaluatorLevelOut(Schema):
+    level: int
+    label: str
+    bad: bool
+
+
+class EvaluatorReasonOut(Schema):
+    code: str
+    label: str
+
+
+class EvaluatorOut(Schema):
+    branch: str
+    branch_name: str
+    window: int
+    window_name: str
+    green_channel: bool
+    status: str
+    status_label: str
+    sign: str
+    staff: EvaluatorStaffOut | None
+    complaint_phone: str
+    current: dict | None
+    rating_token: str | None = Field(
+        None, description="刚办结、尚未评价且仍在评价器等待时间内的服务的评价令牌；没有则为 null"
+    )
+    rating: EvaluatorRatingOut | None
+    levels: list[EvaluatorLevelOut]
+    reasons: list[EvaluatorReasonOut]
+    timeout_seconds: int
+    now: datetime
+
+
+@router.get(
+    "/windows/{branch}/{number}/evaluator",
+    response={200: EvaluatorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    auth=[*device_or_staff, counter_device_session],
+    url_name="window_evaluator",
+    summary="窗口评价器状态",
+    description=(
+        "窗口评价器（柜台平板）显示的内容：工作岗位牌"
+        "（照片、姓名、工号、岗位职责、投诉电话，000 §四(二)2(1)）、"
+        "窗口状态（服务中/暂停服务/未开放），以及柜员办结后在等待时间内请办事职工评价的服务（rating_token）。"
+        "计时结束未评价的，本次服务不作评价（不会默认好评）。"
+    ),
+)
+def window_evaluator(request: HttpRequest, branch: str, number: int) -> Any:
+    identity = identity_of(request)
+    window = queue_selectors.window_at(branch, number)
+    if isinstance(identity, Device):
+        if identity.branch_id != window.branch_id or (
+            identity.window_id is not None and identity.window_id != window.pk
+        ):
+            raise PermissionDenied("该设备不是这个窗口的评价器。")
+    elif not may_see(identity, window.branch):
+        raise PermissionDenied("您无权访问该管理部的窗口。")
+    return evaluator_state(window)
 
 
 # ---------------------------------------------------------------------------------------

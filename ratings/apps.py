@@ -6,7 +6,7 @@ class RatingsConfig(AppConfig):
     verbose_name = "好差评"
 
     def ready(self) -> None:
-        from common import demo, menu, worklist
+        from common import demo, hooks, menu, worklist
         from org.models import Role
 
         menu.register(
@@ -19,3 +19,10 @@ class RatingsConfig(AppConfig):
         menu.register("满意度测评", "ratings_surveys", order=52)
         demo.register("好差评演示数据", "ratings.demo:load_demo", order=70)
         worklist.register("好差评", "ratings.todo:todo_for", order=50)
+        # 一事一评 and 12329 回访 (004 §五): a finished service and a completed case get
+        # their rating tokens and callbacks in the transaction that finishes them.
+        hooks.connect("ticket_completed", "ratings.services:ticket_completed")
+        hooks.connect("case_completed", "ratings.services:case_completed")
+        hooks.connect("case_rating_path", "ratings.selectors:case_rating_path")
+        hooks.connect("ticket_rating_token", "ratings.selectors:ticket_rating_token")
+        hooks.connect("evaluator_context", "ratings.evaluator:page_context")

@@ -12,14 +12,13 @@ Loaded by `manage.py seed_demo` (registered in RatingsConfig.ready); idempotent.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from common import clock
 from org.models import Category, Staff, Window
 from ratings import services
 from ratings.models import Rating, RatingChannel, RatingToken, SurveyKind, SurveyTarget
@@ -53,20 +52,6 @@ DAYS = 20  # working days back from yesterday
 VISITS_PER_DESK_PER_DAY = 3
 
 
-@contextmanager
-def _hall_clock(moment: datetime) -> Iterator[None]:
-    """Run the services at `moment` (the queue's and the ratings' clocks)."""
-    import queueing.clock
-    import ratings.clock
-
-    saved = queueing.clock.now, ratings.clock.now
-    queueing.clock.now = ratings.clock.now = lambda: moment  # type: ignore[assignment]
-    try:
-        yield
-    finally:
-        queueing.clock.now, ratings.clock.now = saved  # type: ignore[assignment]
-
-
 def _at(day: date, hour: int, minute: int = 0) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, minute)))
 
@@ -87,20 +72,20 @@ def _working_days(today: date, count: int) -> list[date]:
 def _serve(staff: Staff, window: Window, category: str, moment: datetime) -> Any:
     from queueing import services as queue
 
-    with _hall_clock(moment):
+    with clock.running_at(moment):
         queue.ticket_take(actor="kiosk:demo", branch=window.branch, category=category)
         called = queue.ticket_call_next(actor=staff.user, staff=staff, window=window)
     if called is None:
         return None
-    with _hall_clock(moment + timedelta(minutes=1)):
+    with clock.running_at(moment + timedelta(minutes=1)):
         queue.ticket_start(actor=staff.user, staff=staff, window=window)
-    with _hall_clock(moment + timedelta(minutes=7)):
+    with clock.running_at(moment + timedelta(minutes=7)):
         return queue.ticket_complete(actor=staff.user, staff=staff, window=window)
 
 
 def _rate(ticket: Any, channel: str, level: int, moment: datetime, **extra: Any) -> Rating:
     token = RatingToken.objects.get(ticket=ticket, channel=channel).token
-    with _hall_clock(moment):
+    with clock.running_at(moment):
         return services.rating_submit(actor=f"demo:{channel}", token=token, level=level, **extra)
 
 
@@ -117,7 +102,7 @@ def load_demo() -> str:
         return "已有好差评数据，跳过"
     users = get_user_model().objects
     office, office2 = users.get(username="office1"), Staff.objects.get(staff_no="0102").user
-    today = timezone.localdate()
+    today = clock.today()
     days = _working_days(today, DAYS)
     if not days:
         return "工作日历中没有最近的工作日，未生成好差评演示数据"
@@ -178,7 +163,7 @@ def _sign_out_all(desks: list[tuple[Staff, Window, list[str]]], moment: datetime
     for staff, window, _ in desks:
         state = WindowState.objects.filter(window=window).first()
         if state is not None and state.status != WindowStatus.CLOSED:
-            with _hall_clock(moment):
+            with clock.running_at(moment):
                 queue.window_sign_out(actor=staff.user, staff=staff, window=window)
 
 
@@ -195,13 +180,13 @@ def _work_follow_ups(bad: list[Rating], office: Any, today: date) -> None:
             continue
         follow_up = rating.follow_up
         contacted = rating.rated_at + timedelta(hours=5)
-        with _hall_clock(contacted):
+        with clock.running_at(contacted):
             services.follow_up_contact(
                 actor=office, follow_up=follow_up, method="phone", note="已电话联系评价人，了解具体情况"
             )
         if rating.pk == contacted_only:
             continue
-        with _hall_clock(contacted + timedelta(days=2)):
+        with clock.running_at(contacted + timedelta(days=2)):
             if index % 4 == 3:
                 services.follow_up_close_unfounded(
                     actor=office,
@@ -217,7 +202,7 @@ def _work_follow_ups(bad: list[Rating], office: Any, today: date) -> None:
                 rectification="约谈当事工作人员，组织窗口服务规范再学习；高峰时段由值班长协调增开窗口",
                 public_summary="已约谈当事工作人员并组织服务规范再学习，高峰时段增开窗口、加强引导",
             )
-        with _hall_clock(contacted + timedelta(days=3)):
+        with clock.running_at(contacted + timedelta(days=3)):
             services.follow_up_close(
                 actor=office, follow_up=follow_up, satisfaction="satisfied", note="评价人认可整改"
             )
@@ -256,7 +241,7 @@ def _callbacks(office: Any) -> int:
     rng = random.Random(12329)
     pending = list(HotlineCallback.objects.filter(status="pending").order_by("service_completed_at", "pk"))
     for index, callback in enumerate(pending[:-6]):
-        with _hall_clock(callback.service_completed_at + timedelta(days=1, hours=1)):
+        with clock.running_at(callback.service_completed_at + timedelta(days=1, hours=1)):
             services.callback_phone_set(actor=office, callback=callback, phone=f"1380310{1000 + index:04d}")
             if index % 15 == 4:
                 services.callback_attempt(
@@ -288,11 +273,11 @@ def _callbacks(office: Any) -> int:
         source = follow_up.callback
         assert source is not None
         answered = source.answered_at or source.created_at
-        with _hall_clock(answered + timedelta(hours=3)):
+        with clock.running_at(answered + timedelta(hours=3)):
             services.follow_up_contact(
                 actor=office, follow_up=follow_up, method="phone", note="回访后再次联系，了解具体情况"
             )
-        with _hall_clock(answered + timedelta(days=2)):
+        with clock.running_at(answered + timedelta(days=2)):
             services.follow_up_rectify(
                 actor=office,
                 follow_up=follow_up,
@@ -301,11 +286,11 @@ def _callbacks(office: Any) -> int:
                 rectification="要求窗口在受理时告知办理时限，办结后短信通知",
                 public_summary="受理时告知办理时限，办结后短信通知办事职工",
             )
-        with _hall_clock(answered + timedelta(days=3)):
+        with clock.running_at(answered + timedelta(days=3)):
             services.follow_up_close(actor=office, follow_up=follow_up, satisfaction="basic")
     for index, callback in enumerate(pending[-6:]):
         if index % 2 == 0:
-            with _hall_clock(callback.service_completed_at + timedelta(days=1)):
+            with clock.running_at(callback.service_completed_at + timedelta(days=1)):
                 services.callback_phone_set(
                     actor=office, callback=callback, phone=f"1370310{2000 + index:04d}"
                 )

@@ -10,10 +10,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.utils import timezone
+from django.urls import reverse
 
+from common import clock
 from org.models import Window
-from ratings import clock, conf
+from ratings import conf
 from ratings.models import BadReason
 from ratings.selectors import evaluator_pending
 from rules.models import RuleKind
@@ -81,8 +82,19 @@ def evaluator_state(window: Window, *, now: datetime | None = None) -> dict[str,
             if pending
             else None
         ),
-        "levels": rating_levels(timezone.localdate(now)),
+        "levels": rating_levels(clock.local_date(now)),
         "reasons": bad_reasons(),
         "timeout_seconds": conf.evaluator_timeout_seconds(),
         "now": now,
+    }
+
+
+def page_context(*, branch: Any, number: int) -> dict[str, Any]:
+    """What the counter tablet's page needs for its evaluator: the levels and reasons it
+    offers, where it polls and where it posts (the "evaluator_context" hook)."""
+    return {
+        "rating_levels": rating_levels(),
+        "bad_reasons": bad_reasons(),
+        "evaluator_url": reverse("api:window_evaluator", args=[branch.code, number]),
+        "rate_url": reverse("api:rating_create"),
     }

@@ -19,9 +19,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from common import clock
 from ratings import conf
 from ratings.models import Rating
 
@@ -46,7 +46,7 @@ FIELDS: tuple[tuple[str, str], ...] = (
 
 
 def _iso(moment: datetime | None) -> str:
-    return timezone.localtime(moment).isoformat(timespec="seconds") if moment else ""
+    return clock.local(moment).isoformat(timespec="seconds") if moment else ""
 
 
 def export_row(rating: Rating) -> dict[str, Any]:
@@ -113,7 +113,7 @@ class OutboxBackend:
 
     def push(self, rows: Sequence[dict[str, Any]], *, batch_id: int, at: datetime) -> str:
         self.directory.mkdir(parents=True, exist_ok=True)
-        stem = f"haochaping-{timezone.localtime(at):%Y%m%d-%H%M%S}-{batch_id:06d}"
+        stem = f"haochaping-{clock.local(at):%Y%m%d-%H%M%S}-{batch_id:06d}"
         for suffix, content in (
             (".json", to_json(rows, meta={"batch": batch_id, "created_at": _iso(at)})),
             (".csv", to_csv(rows)),

@@ -20,11 +20,8 @@ never enter `counts`, `points`, `r` or `score`.
 
 from __future__ import annotations
 
-import calendar
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
@@ -111,61 +108,6 @@ def citizen_score(
 def bad_count(params: WindowScoreParams, counts: Mapping[int, int]) -> int:
     """Number of 差评 among `counts`, by the rule set's `bad` levels."""
     return sum(n for level, n in counts.items() if level in params.bad_levels)
-
-
-# ---------------------------------------------------------------------------------------
-# Periods: YYYY-MM, YYYY-Qn, YYYY → inclusive local dates.
-
-_PERIOD = re.compile(r"^(?P<year>\d{4})(?:-(?:(?P<month>\d{2})|[Qq](?P<quarter>[1-4])))?$")
-
-
-class InvalidPeriod(ValueError):
-    """A period string that is not YYYY-MM, YYYY-Qn or YYYY."""
-
-
-@dataclass(frozen=True)
-class Period:
-    """A scoring period: inclusive first and last local dates and its label."""
-
-    key: str
-    start: date
-    end: date
-    label: str
-
-
-def parse_period(text: str) -> Period:
-    """'2026-03' → March 2026, '2026-Q2' → April–June, '2026' → the year. A rating
-    belongs to the period of its local date; both ends are inclusive."""
-    match = _PERIOD.match(text.strip())
-    if not match:
-        raise InvalidPeriod(f"期间“{text}”格式不对：请写成 2026-03（月）、2026-Q1（季度）或 2026（年）。")
-    year = int(match["year"])
-    if not 1900 <= year <= 9998:
-        raise InvalidPeriod(f"年份 {year} 不在可计分的范围内。")
-    if match["month"]:
-        month = int(match["month"])
-        if not 1 <= month <= 12:
-            raise InvalidPeriod(f"月份“{match['month']}”不存在：请写 01–12。")
-        last = calendar.monthrange(year, month)[1]
-        return Period(
-            f"{year}-{month:02d}", date(year, month, 1), date(year, month, last), f"{year}年{month}月"
-        )
-    if match["quarter"]:
-        quarter = int(match["quarter"])
-        first_month = 3 * (quarter - 1) + 1
-        last_month = first_month + 2
-        last = calendar.monthrange(year, last_month)[1]
-        return Period(
-            f"{year}-Q{quarter}",
-            date(year, first_month, 1),
-            date(year, last_month, last),
-            f"{year}年第{'一二三四'[quarter - 1]}季度",
-        )
-    return Period(str(year), date(year, 1, 1), date(year, 12, 31), f"{year}年")
-
-
-def month_period(year: int, month: int) -> Period:
-    return parse_period(f"{year}-{month:02d}")
 
 
 # ---------------------------------------------------------------------------------------

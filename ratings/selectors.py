@@ -24,9 +24,10 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
 
+from common import clock
 from org.models import Branch, Role, Staff, Window
-from ratings import clock
 from ratings.models import (
     AnnotationStatus,
     CallbackStatus,
@@ -235,6 +236,19 @@ def counter_token_for_ticket(ticket_id: int) -> RatingToken | None:
     return RatingToken.objects.filter(ticket_id=ticket_id, channel=RatingChannel.COUNTER).first()
 
 
+def ticket_rating_token(*, ticket: Any) -> str | None:
+    """The counter rating token of a finished service (the "ticket_rating_token" hook)."""
+    row = counter_token_for_ticket(ticket.pk)
+    return row.token if row is not None else None
+
+
+def case_rating_path(*, case: Any) -> str | None:
+    """The path of a case's online rating page (minted on completion), for the QR code on
+    its 办结通知单 (the "case_rating_path" hook)."""
+    row = RatingToken.objects.filter(case=case, channel=RatingChannel.ONLINE).first()
+    return reverse("rate", args=[row.token]) if row else None
+
+
 # ---------------------------------------------------------------------------------------
 # Follow-ups
 
@@ -299,7 +313,7 @@ def disclosure_rows(*, start: date, end: date) -> list[DisclosureRow]:
     """Counted ratings per active branch and month in [start, end] with the share of bad
     ratings (by the window-score rule set in force on each month's last day), and the
     follow-ups closed with a rectification."""
-    from ratings.scoring import month_period
+    from common.periods import month_period
 
     ratings = (
         Rating.objects.filter(rated_on__gte=start, rated_on__lte=end)
@@ -519,6 +533,6 @@ def survey_ranking(survey_round: SurveyRound) -> list[SurveyRank]:
 
 
 def survey_month_end(month: date) -> date:
-    from ratings.scoring import month_period
+    from common.periods import month_period
 
     return month_period(month.year, month.month).end

@@ -23,15 +23,16 @@ from django.contrib.auth.models import User as AuthUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from audit.services import audit_record
+from common import clock
 from common.errors import Conflict, DomainError
 from common.identity import mask_phone, validate_landline, validate_mobile
+from common.request import without_client_address
 from org.access import has_role
 from org.models import Category, Department, Rank, Role, Staff
-from ratings import clock, conf
+from ratings import conf
 from ratings.models import (
     OPEN_ANNOTATION,
     AnnotationEvent,
@@ -303,7 +304,7 @@ def rating_token_lookup(
     now = now or clock.now()
     if not allow_expired and row.expires_at <= now:
         raise TokenExpired(
-            f"评价已超过有效期（{timezone.localtime(row.expires_at):%Y-%m-%d %H:%M}），本次服务未评价。"
+            f"评价已超过有效期（{clock.local(row.expires_at):%Y-%m-%d %H:%M}），本次服务未评价。"
             "如对服务有意见，请拨打 12329 或通过“我要投诉”反映。"
         )
     return row
@@ -405,7 +406,7 @@ def rating_submit(
             "评价人类型应为 person（个人）或 employer（单位）。", code="invalid_input", field="rater_type"
         )
     now = clock.now()
-    today = timezone.localdate(now)
+    today = clock.local_date(now)
 
     with transaction.atomic():
         row = rating_token_lookup(token, now=now)
@@ -712,7 +713,7 @@ def follow_up_open(
     deadlines in working days from the rating_followup rule set in force that day."""
     if (rating is None) == (callback is None):
         raise ValueError("pass exactly one of rating, callback")
-    opened_on = timezone.localdate(at)
+    opened_on = clock.local_date(at)
     source: Any = rating or callback
     with transaction.atomic():
         follow_up = FollowUp.objects.create(
@@ -949,7 +950,7 @@ def callback_create_for_ticket(
     from queueing.models import TicketStatus
 
     at = at or clock.now()
-    rules = rules_in_force(RuleKind.HOTLINE_CALLBACK, timezone.localdate(ticket.finished_at or at))
+    rules = rules_in_force(RuleKind.HOTLINE_CALLBACK, clock.local_date(ticket.finished_at or at))
     if ticket.category not in rules.params.categories:
         return None
     if ticket.status != TicketStatus.DONE:
@@ -978,7 +979,7 @@ def callback_create_for_ticket(
             citizen_name=appointment.name if appointment is not None else "",
             phone=phone,
             service_completed_at=finished,
-            service_on=timezone.localdate(finished),
+            service_on=clock.local_date(finished),
         )
 
 
@@ -989,7 +990,7 @@ def callback_create_for_case(
     The cases app calls this (through `case_completed`) when a case is completed."""
     at = at or clock.now()
     finished = case.decided_at or at
-    rules = rules_in_force(RuleKind.HOTLINE_CALLBACK, timezone.localdate(finished))
+    rules = rules_in_force(RuleKind.HOTLINE_CALLBACK, clock.local_date(finished))
     if case.matter.category not in rules.params.categories:
         return None
     existing = HotlineCallback.objects.filter(case=case).first()
@@ -1020,7 +1021,7 @@ def callback_create_for_case(
             citizen_name=case.contact_name,
             phone=phone,
             service_completed_at=finished,
-            service_on=timezone.localdate(finished),
+            service_on=clock.local_date(finished),
         )
 
 
@@ -1365,8 +1366,6 @@ def survey_respond(
 ) -> SurveyResponse:
     """One anonymous response (004 §五 二、三). 不满意 needs the concrete matter; one response
     per rater and target per month (409 already_responded)."""
-    from audit.middleware import RequestContext, _current
-
     reasons = dict(reasons or {})
     survey_round = SurveyRound.objects.get(pk=target.round_id)  # fresh: it may have been closed
     if survey_round.status != SurveyStatus.OPEN:
@@ -1422,16 +1421,13 @@ def survey_respond(
             raise Conflict(f"您已对“{target.label}”提交过本月测评。", code="already_responded") from None
         # Anonymity: the audit event names neither the rater (actor), the target, nor the
         # client address (which would point to the rater's desk).
-        context = _current.set(RequestContext(client_ip=None))
-        try:
+        with without_client_address():
             audit_record(
                 actor="匿名测评",
                 action="ratings.survey.respond",
                 obj=survey_round,
                 summary=f"{survey_round} 收到一份答卷",
             )
-        finally:
-            _current.reset(context)
         return response
 
 

@@ -17,10 +17,12 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods
 
+from common import clock
 from common.errors import DomainError
+from common.periods import InvalidPeriod, Period, parse_period
 from org.access import branch_scope, has_role, role_required
 from org.models import Branch, Role
-from ratings import access, clock, selectors, services
+from ratings import access, selectors, services
 from ratings.api import FORMULA, scores_in_scope
 from ratings.evaluator import rating_levels
 from ratings.forms import (
@@ -54,7 +56,6 @@ from ratings.models import (
     SurveyStatus,
     SurveyTarget,
 )
-from ratings.scoring import InvalidPeriod, Period, parse_period
 from rules.models import RuleKind
 from rules.selectors import rules_in_force
 

@@ -14,13 +14,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from audit.middleware import client_ip
+from common import clock
 from common.errors import DomainError
-from ratings import clock, conf, selectors, services
+from common.periods import InvalidPeriod, month_period, parse_period
+from common.request import client_ip
+from ratings import conf, selectors, services
 from ratings.evaluator import rating_levels
 from ratings.forms import AppealForm, RateForm
 from ratings.models import AnnotationStatus, RaterType, Rating, RatingAnnotation, RatingChannel, RatingToken
-from ratings.scoring import LEVELS, InvalidPeriod, month_period, parse_period
+from ratings.scoring import LEVELS
 
 
 def _rate_limit(request: HttpRequest) -> str | None:
@@ -189,14 +191,13 @@ def rate_case(request: HttpRequest, receipt_no: str) -> HttpResponse:
     with its receipt number and query password in this browser, the online rating page of
     the completed case. A case completed before the cases app minted tokens gets its token
     here, valid `RATINGS_QR_DAYS` days from the decision (so never longer than others)."""
-    import time
 
     from cases.models import DECIDED, Case
     from cases.views_public import SESSION_ACCESS
 
     receipt_no = receipt_no[:30]
     until = request.session.get(SESSION_ACCESS, {}).get(receipt_no)
-    if until is None or until < time.time():
+    if until is None or until < clock.timestamp():
         return redirect(f"{reverse('case_query')}?no={receipt_no}")
     case = Case.objects.filter(receipt_no=receipt_no).first()
     if case is None:

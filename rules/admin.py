@@ -14,10 +14,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from common import clock
 from common.errors import DomainError
 from rules.models import RuleKind, RuleSet
 from rules.selectors import rule_set_latest
@@ -117,7 +117,7 @@ class RuleSetAdmin(admin.ModelAdmin):
 
     @admin.display(description="今日生效", boolean=True)
     def in_force_today(self, obj: RuleSet) -> bool:
-        return obj.is_in_force(timezone.localdate())
+        return obj.is_in_force(clock.today())
 
     @admin.display(description="参数")
     def params_display(self, obj: RuleSet) -> SafeString:
@@ -208,7 +208,7 @@ class RuleSetAdmin(admin.ModelAdmin):
                 else:
                     return self._done(request, row, f"已新建 {row}，{self.effective_range(row)}。")
         else:
-            tomorrow = timezone.localdate() + timedelta(days=1)
+            tomorrow = clock.today() + timedelta(days=1)
             initial_date = None if base.effective_from is None else tomorrow
             form = ReviseForm(
                 initial={
@@ -235,5 +235,5 @@ class RuleSetAdmin(admin.ModelAdmin):
                 else:
                     return self._done(request, row, f"已采用 {row}，{self.effective_range(row)}。")
         else:
-            form = AdoptForm(initial={"effective_from": timezone.localdate() + timedelta(days=1)})
+            form = AdoptForm(initial={"effective_from": clock.today() + timedelta(days=1)})
         return self._render(request, base, form, f"采用规则集：{base.name}", "adopt")

@@ -18,8 +18,8 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 
+from common import clock
 from rules.schemas import RuleParams
 from rules.validation import validate_params
 
@@ -79,7 +79,7 @@ class RuleSet(models.Model):
     effective_to = models.DateField("失效日期", null=True, blank=True, help_text="不含当日；空 = 长期有效")
     params = models.JSONField("参数")
     interpretations = models.JSONField("释义", default=list, blank=True)
-    created_at = models.DateTimeField("创建时间", default=timezone.now)
+    created_at = models.DateTimeField("创建时间", default=clock.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="创建人",

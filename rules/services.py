@@ -14,9 +14,9 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.utils import timezone
 
 from audit.services import audit_record
+from common import clock
 from common.errors import Conflict, DomainError
 from rules.loader import BundledRuleSet, Outcome, Recorder
 from rules.models import RuleKind, RuleSet
@@ -60,7 +60,7 @@ def _code_is_current(code: str, today: date) -> bool:
 
 def _supersede(kind: str, start: date) -> RuleSet | None:
     """Close the version of `kind` that would still run on `start`; refuse the past."""
-    today = timezone.localdate()
+    today = clock.today()
     if start <= today:
         raise DomainError(
             f"生效日期 {start:%Y-%m-%d} 必须晚于今天（{today:%Y-%m-%d}）："
@@ -179,7 +179,7 @@ def rule_set_revise(
     name, source = (name or base.name).strip(), (source or base.source).strip()
     if not note.strip():
         raise DomainError("请填写修订说明（改了什么、依据什么）。", field="note")
-    today = timezone.localdate()
+    today = clock.today()
     current = _code_is_current(code, today)
     unchanged = (canonical, interp, name, source) == (
         base.params,

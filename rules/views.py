@@ -8,15 +8,15 @@ import json
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
+from common import clock
 from org.access import role_required
 from rules.models import RuleKind, RuleSet
 
 
 @role_required()
 def rule_set_list(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
+    today = clock.today()
     rows = list(RuleSet.objects.order_by("kind", "code", "-version"))
     kinds = []
     for kind in RuleKind:

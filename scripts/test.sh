@@ -42,7 +42,16 @@ if [ ! -x /usr/bin/chromium ]; then
     summary+=("browser tests: SKIPPED — /usr/bin/chromium is missing (apt-get install chromium)")
   fi
 fi
-TEST_SQLITE_PATH="$work/test.sqlite3" run_pytest "SQLite" "$@"
+TEST_SQLITE_PATH="$work/test.sqlite3" run_pytest "SQLite" --durations=20 "$@"
+
+# --- 1b. SQLite at a second date ---------------------------------------------------
+# Every test starts at the suite's pinned moment (WSM_TEST_NOW, default in
+# common/testing.py). The tests again, without the browser, with the clock on the first
+# working day after the National Day holiday and the first of a quarter: whatever reads
+# "today" (demo data, dashboards, deadlines, worklists) must hold on any date.
+SECOND_DATE="${WSM_TEST_NOW_SECOND:-2026-10-08T09:30:00+08:00}"
+WSM_TEST_NOW="$SECOND_DATE" TEST_SQLITE_PATH="$work/test2.sqlite3" \
+  run_pytest "SQLite at $SECOND_DATE" -q -m "not browser" "$@"
 
 # --- 2. PostgreSQL -----------------------------------------------------------
 find_pg_bin() {
@@ -78,7 +87,7 @@ else
      && as_pg "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" -l "$work/pg.log" -w \
           -o "-p $port -k $work -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
           start >/dev/null; then
-    DATABASE_URL="postgres://postgres@127.0.0.1:$port/wsm" run_pytest "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}')" -m "not browser" "$@"
+    DATABASE_URL="postgres://postgres@127.0.0.1:$port/wsm" run_pytest "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}')" -m "not browser" --durations=20 "$@"
   else
     cat "$work/initdb.log" "$work/pg.log" 2>/dev/null | tail -20
     summary+=("PostgreSQL: FAILED — could not start a throw-away cluster"); status=1

@@ -10,8 +10,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from common.admin_mixins import AuditedModelAdmin
-from inquiries.admin import ReadOnlyAdmin
+from audit.admin_mixins import AuditedModelAdmin
+from common.admin_mixins import ReadOnlyAdmin
 from supervision.models import (
     ChecklistItem,
     Facility,

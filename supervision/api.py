@@ -10,23 +10,19 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja import Status as HttpStatus
 
+from common import clock
+from common.api import ErrorOut
 from common.errors import DomainError
-from inquiries.periods import DateRange
+from common.periods import InvalidPeriod, Period, parse_period
 from org.access import require_roles
 from org.auth import bearer_or_session
 from org.models import Role, Staff, Window
-from ratings.scoring import InvalidPeriod, parse_period
 from supervision import selectors, services
 from supervision.models import ChecklistItem, Inspection, InspectionKind, Violation
 
 router = Router()
 
 SEE = (Role.INSPECTOR, Role.OFFICE, Role.LEADER, Role.HEAD, Role.ADMIN)
-
-
-class ErrorOut(Schema):
-    error: str
-    message: str
 
 
 class ChecklistItemOut(Schema):
@@ -122,12 +118,12 @@ class FacilityOut(Schema):
     label: str
 
 
-def _period(text: str) -> DateRange:
+def _period(text: str) -> Period:
     try:
         p = parse_period(text)
     except InvalidPeriod as exc:
         raise DomainError(f"period：{exc}", code="invalid_input") from None
-    return DateRange(p.start, p.end)
+    return Period(p.start, p.end)
 
 
 @router.get(
@@ -302,9 +298,8 @@ class NoticeQuery(Schema):
 )
 def issue_notices(request: HttpRequest, q: Query[NoticeQuery]) -> list[dict]:
     require_roles(request.user, SEE)
-    from django.utils import timezone
 
-    today = timezone.localdate()
+    today = clock.today()
     rows = selectors.notices(request.user, view="" if q.view == "all" else q.view, today=today)
     return [
         {
@@ -330,9 +325,8 @@ def issue_notices(request: HttpRequest, q: Query[NoticeQuery]) -> list[dict]:
 )
 def facilities_attention(request: HttpRequest) -> list[dict]:
     require_roles(request.user, SEE)
-    from django.utils import timezone
 
-    rows = selectors.facilities(request.user, today=timezone.localdate())
+    rows = selectors.facilities(request.user, today=clock.today())
     return [
         {
             "id": s.facility.pk,

@@ -1,8 +1,8 @@
-"""Demo data of supervision and appraisal, relative to today: facilities (one expired,
-two expiring), this and last month's inspections of the main hall, two weeks of
-patrols with violations (one person's third 未挂胸牌 in a month raises a report), a
-third-party report of last quarter with one accepted and one overdue issue notice, and
-the appraisal of last quarter (published) and of this quarter (open).
+"""Demo data of supervision, relative to today: facilities (one expired, two expiring),
+this and last month's inspections of the main hall, two weeks of patrols with
+violations (one person's third 未挂胸牌 in a month raises a report), and a third-party
+report of last quarter with one accepted and one overdue issue notice. The appraisal's
+demo (appraisal/demo.py) builds on it.
 
 Loaded by `manage.py seed_demo` after the demo centre (idempotent: skipped when any
 inspection exists)."""
@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from common import clock
 from org.models import Branch, Staff, Window
 from supervision import services
 from supervision.models import FacilityKind, Inspection
@@ -34,6 +35,16 @@ def _workdays_back(today: date, count: int) -> list[date]:
     return days
 
 
+def _same_month(days: list[date], indexes: range, count: int) -> list[int]:
+    """`count` of `indexes` (oldest first) whose days fall in one calendar month, the
+    latest such month; ten working days always hold five or more of one month."""
+    by_month: dict[tuple[int, int], list[int]] = {}
+    for i in indexes:
+        by_month.setdefault((days[i].year, days[i].month), []).append(i)
+    group = next(g for _, g in sorted(by_month.items(), reverse=True) if len(g) >= count)
+    return [group[0], group[len(group) // 2], group[-1]][:count]
+
+
 def _at(day: date, hour: int, minute: int = 0) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, minute)))
 
@@ -50,7 +61,7 @@ def load_demo() -> str:
     staff = {s.staff_no: s for s in Staff.objects.select_related("branch")}
     hd = Branch.objects.get(code="HD01")
     windows = {(w.branch.code, w.number): w for w in Window.objects.select_related("branch")}
-    today = timezone.localdate()
+    today = clock.today()
     days = _workdays_back(today, 12)
 
     # Facilities (000 §四(三)3)
@@ -123,24 +134,24 @@ def load_demo() -> str:
     V = services.ViolationInput
     duty = staff["0401"]
     found: dict[tuple[int, str], list[services.ViolationInput]] = {
-        (9, "morning"): [V("2.2", staff["1103"], note="未挂胸牌")],
         (7, "afternoon"): [V("1", staff["1107"], note="迟到12分钟")],
-        (6, "morning"): [
-            V("2.2", staff["1103"], note="未挂胸牌"),
-            V("6", staff["1102"], window=windows[("HD01", 2)]),
-        ],
+        (6, "morning"): [V("6", staff["1102"], window=windows[("HD01", 2)])],
         (4, "afternoon"): [
             V("8", staff["1105"], note="上班时间玩手机"),
             V("10", offender_name="值日保安 张师傅", note="大门口抽烟"),
         ],
-        (1, "morning"): [V("2.2", staff["1103"], note="第三次未挂胸牌")],
     }
+    # One person's third 未挂胸牌 in one calendar month raises a report to the unit: put the
+    # three on patrol days of the same month, whatever day the demo is loaded on.
+    for n, i in enumerate(_same_month(days, range(9, 0, -1), 3)):
+        note = "第三次未挂胸牌" if n == 2 else "未挂胸牌"
+        found.setdefault((i, "morning"), []).insert(0, V("2.2", staff["1103"], note=note))
     month_start = today.replace(day=1)
     for i, day in enumerate(days[:10]):
         for rnd in ("morning", "afternoon"):
             if i == 0 and rnd == "afternoon":
                 continue  # today's afternoon round has not happened yet
-            lines = [v for v in found.get((i, rnd), []) if day >= month_start or v.item_code != "2.2"]
+            lines = found.get((i, rnd), [])
             patrol = services.patrol_record(
                 actor=inspector,
                 branch=hd,
@@ -213,77 +224,4 @@ def load_demo() -> str:
         issued_on=today - timedelta(days=20), deadline=today - timedelta(days=3)
     )
 
-    # Appraisal: last quarter published, this quarter open (002 篇2)
-    from appraisal import services as appraisal_services
-
-    last = appraisal_services.quarter_open(actor=office, year=year, quarter=quarter)
-    appraisal_services.entry_record(
-        actor=office,
-        quarter=last,
-        staff=staff["1101"],
-        item_code="D1",
-        quantity=2,
-        occurred_on=q_end - timedelta(days=30),
-        evidence="办事职工书面感谢信两封（存业务管理处）",
-    )
-    for no, code, n, why in [
-        ("1107", "A2", 1, "未参加业务学习（签到表）"),
-        ("1102", "A7", 2, "档案资料摆放无序（检查记录）"),
-        ("1103", "C6", 4, "上岗不佩证（考勤与巡查记录）"),
-        ("1103", "B1", 2, "未能准确解答咨询（录音复核）"),
-        ("1104", "B4", 2, "提取业务差错两件（复核记录）"),
-        ("1105", "D5-1", 2, "国庆节假日加班两天（值班表）"),
-        ("1106", "D2-1", 1, "市级媒体宣传表扬（报道原件）"),
-        ("2002", "C4", 3, "迟到三次（考勤记录）"),
-        ("3002", "B7", 2, "季度材料迟报两个工作日"),
-        ("3003", "D6-1", 1, "窗口获月度“红旗窗口”"),
-    ]:
-        appraisal_services.entry_record(
-            actor=office,
-            quarter=last,
-            staff=staff[no],
-            item_code=code,
-            quantity=n,
-            occurred_on=q_end - timedelta(days=25),
-            evidence=why,
-        )
-    appraisal_services.entry_record(
-        actor=office,
-        quarter=last,
-        staff=staff["2003"],
-        other_party=staff["2004"],
-        item_code="C5",
-        quantity=1,
-        occurred_on=q_end - timedelta(days=33),
-        evidence="代为签到（考勤机记录与监控）",
-    )
-    # Peer review of the main hall: everybody rates every colleague (one 差 pattern for 1103).
-    for rater in last.participants.select_related("staff").filter(staff__branch=hd):
-        targets = appraisal_services.peer_targets(last, rater.staff)
-        votes = {
-            t.pk: (
-                "差"
-                if t.staff_no == "1103" and rater.staff.staff_no < "1104"
-                else "中"
-                if t.staff_no in ("1103", "1104")
-                else "好"
-            )
-            for t in targets
-        }
-        appraisal_services.peer_ballot_submit(actor=rater.staff.user, quarter=last, votes=votes)
-    appraisal_services.quarter_publish(
-        actor=office, quarter=last, note="对考核结果有异议的，请向业务管理处反映。"
-    )
-    current = appraisal_services.quarter_open(
-        actor=office, year=today.year, quarter=(today.month - 1) // 3 + 1
-    )
-    appraisal_services.entry_record(
-        actor=office,
-        quarter=current,
-        staff=staff["1108"],
-        item_code="D3",
-        quantity=1,
-        occurred_on=days[5],
-        evidence="关于优化绿色通道叫号的书面建议，已被中心采纳",
-    )
-    return "设施15项、检查8次、巡查19次、第三方检查报告1份、季度考核2个季度。"
+    return "设施15项、检查8次、巡查19次、第三方检查报告1份。"

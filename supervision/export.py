@@ -15,7 +15,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from inquiries.periods import DateRange
+from common.periods import Period
 
 _HEAD_FILL = PatternFill("solid", fgColor="E8EFF8")
 _BOLD = Font(bold=True)
@@ -59,7 +59,7 @@ def xlsx_response(data: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def ledger_workbook(book: Any, period: DateRange) -> bytes:
+def ledger_workbook(book: Any, period: Period) -> bytes:
     wb = Workbook()
     ws = wb.active
     assert ws is not None

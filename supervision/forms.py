@@ -7,32 +7,12 @@ from datetime import date
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 
+from common import clock
+from common.forms import StaffChoiceField, StaffMultipleChoiceField, WindowChoiceField, date_input
 from org.models import Branch, Role, Staff, Window
 from supervision.conf import THIRD_PARTY_ASPECTS, THIRD_PARTY_METHODS
 from supervision.models import Capacity, FacilityKind
-
-
-def date_input() -> forms.DateInput:
-    """An HTML date picker; its value must be ISO (the zh-hans format 2026/03/02 is not)."""
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class StaffChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        where = obj.branch.name if obj.branch_id else (obj.department.name if obj.department_id else "")
-        return f"{obj.name}（{obj.staff_no}）{' · ' + where if where else ''}"
-
-
-class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return StaffChoiceField.label_from_instance(self, obj)  # type: ignore[arg-type]
-
-
-class WindowChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.branch.name} {obj.number}号窗口 {obj.name}"
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -73,7 +53,7 @@ def active_windows() -> Any:
 
 
 def _not_future(value: date | None) -> date | None:
-    if value and value > timezone.localdate():
+    if value and value > clock.today():
         raise forms.ValidationError("日期不能晚于今天。")
     return value
 

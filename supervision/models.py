@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+
+from common import clock
+from common.identity import scrub
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -117,7 +119,7 @@ class SupervisionEvent(models.Model):
 
     subject_type = models.CharField("对象", max_length=20, choices=SubjectType.choices)
     subject_id = models.PositiveBigIntegerField("对象编号")
-    at = models.DateTimeField("时间", default=timezone.now)
+    at = models.DateTimeField("时间", default=clock.now)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="操作人",
@@ -155,7 +157,7 @@ class Sequence(models.Model):
 
 def _upload_path(instance: Upload, filename: str) -> str:
     suffix = PurePath(filename).suffix.lower()[:10]
-    return f"supervision/{timezone.localdate():%Y/%m}/{secrets.token_hex(16)}{suffix}"
+    return f"supervision/{clock.today():%Y/%m}/{secrets.token_hex(16)}{suffix}"
 
 
 class UploadOwner(models.TextChoices):
@@ -175,7 +177,7 @@ class Upload(models.Model):
     size = models.PositiveIntegerField("大小（字节）")
     content_type = models.CharField("类型", max_length=100)
     caption = models.CharField("说明", max_length=200, blank=True)
-    uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
+    uploaded_at = models.DateTimeField("上传时间", default=clock.now)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
     )
@@ -258,7 +260,7 @@ class Inspection(models.Model):
     published_note = models.TextField("通报内容", blank=True)
     voided_reason = models.TextField("作废理由", blank=True)
     rules_ref = models.CharField("服务窗口评价规则集", max_length=80)
-    created_at = models.DateTimeField("登记时间", default=timezone.now)
+    created_at = models.DateTimeField("登记时间", default=clock.now)
 
     objects = InspectionQuerySet.as_manager()
 
@@ -356,7 +358,7 @@ class Patrol(models.Model):
     nothing_found = models.BooleanField("未发现问题", default=False)
     note = models.TextField("巡查情况", blank=True)
     status = models.CharField("状态", max_length=20, choices=PatrolStatus.choices)
-    recorded_at = models.DateTimeField("登记时间", default=timezone.now)
+    recorded_at = models.DateTimeField("登记时间", default=clock.now)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
     )
@@ -529,7 +531,7 @@ class Violation(models.Model):
     reason = models.TextField("冲正理由", blank=True)
     status = models.CharField("状态", max_length=20, choices=ViolationStatus.choices)
     rules_ref = models.CharField("规则集", max_length=80)
-    recorded_at = models.DateTimeField("登记时间", default=timezone.now)
+    recorded_at = models.DateTimeField("登记时间", default=clock.now)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="登记人",
@@ -634,7 +636,7 @@ class UnitReport(models.Model):
     sent_on = models.DateField("通报日期", null=True, blank=True)
     sent_note = models.TextField("通报情况", blank=True)
     rules_ref = models.CharField("处罚规则集", max_length=80)
-    created_at = models.DateTimeField("生成时间", default=timezone.now)
+    created_at = models.DateTimeField("生成时间", default=clock.now)
 
     objects = UnitReportQuerySet.as_manager()
 
@@ -683,7 +685,7 @@ class PatrolSummary(models.Model):
     month = models.DateField("月份", help_text="该月第一天", db_index=True)
     snapshot = models.JSONField("汇总数据")
     status = models.CharField("状态", max_length=20, choices=SummaryStatus.choices)
-    submitted_at = models.DateTimeField("报送时间", default=timezone.now)
+    submitted_at = models.DateTimeField("报送时间", default=clock.now)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="报送人", on_delete=models.PROTECT, related_name="+"
     )
@@ -709,7 +711,7 @@ class SummarySignature(models.Model):
     )
     leader_name = models.CharField("领导", max_length=100)
     opinion = models.TextField("签批意见")
-    signed_at = models.DateTimeField("签批时间", default=timezone.now)
+    signed_at = models.DateTimeField("签批时间", default=clock.now)
 
     class Meta:
         verbose_name = verbose_name_plural = "汇总签批"
@@ -742,7 +744,7 @@ class ThirdPartyReport(models.Model):
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
     )
-    registered_at = models.DateTimeField("登记时间", default=timezone.now)
+    registered_at = models.DateTimeField("登记时间", default=clock.now)
 
     class Meta:
         verbose_name = verbose_name_plural = "第三方检查报告"
@@ -776,7 +778,7 @@ class ThirdPartyFinding(models.Model):
     observed_on = models.DateField("发现日期")
     description = models.TextField("问题描述")
     firm_deduction = models.DecimalField("第三方扣分", max_digits=5, decimal_places=1, null=True, blank=True)
-    created_at = models.DateTimeField("登记时间", default=timezone.now)
+    created_at = models.DateTimeField("登记时间", default=clock.now)
 
     class Meta:
         verbose_name = verbose_name_plural = "第三方检查发现的问题"
@@ -872,7 +874,7 @@ class Rectification(models.Model):
     )
     self_examination = models.TextField("个人检查", blank=True)
     no_individual_reason = models.TextField("无直接责任人的说明", blank=True)
-    submitted_at = models.DateTimeField("报送时间", default=timezone.now)
+    submitted_at = models.DateTimeField("报送时间", default=clock.now)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="报送人", on_delete=models.PROTECT, related_name="+"
     )
@@ -954,7 +956,7 @@ class Facility(models.Model):
     last_checked_on = models.DateField("最近检查日期", null=True, blank=True)
     status = models.CharField("状态", max_length=20, choices=FacilityStatus.choices)
     note = models.CharField("备注", max_length=200, blank=True)
-    created_at = models.DateTimeField("登记时间", default=timezone.now)
+    created_at = models.DateTimeField("登记时间", default=clock.now)
 
     objects = FacilityQuerySet.as_manager()
 
@@ -1024,11 +1026,11 @@ class WeeklyReview(models.Model):
     )
     adoption_note = models.TextField("采纳说明", blank=True)
     status = models.CharField("状态", max_length=20, choices=WeeklyReviewStatus.choices)
-    created_at = models.DateTimeField("创建时间", default=timezone.now)
+    created_at = models.DateTimeField("创建时间", default=clock.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="填写人", on_delete=models.PROTECT, related_name="+"
     )
-    updated_at = models.DateTimeField("最近修改", default=timezone.now)
+    updated_at = models.DateTimeField("最近修改", default=clock.now)
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -1062,8 +1064,6 @@ class WeeklyReview(models.Model):
     @property
     def suggestions_shown(self) -> str:
         """The suggestions with any identity or mobile number a head copied in masked."""
-        from reports.review.figures import scrub
-
         return scrub(self.suggestions)
 
 
@@ -1072,7 +1072,7 @@ class WeeklyReviewEvent(models.Model):
     from, to, note."""
 
     review = models.ForeignKey(WeeklyReview, on_delete=models.PROTECT, related_name="events")
-    at = models.DateTimeField("时间", default=timezone.now)
+    at = models.DateTimeField("时间", default=clock.now)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="操作人",
@@ -1124,8 +1124,8 @@ class ComplaintAnalysis(models.Model):
     measures = models.TextField("预防纠正措施", blank=True)
     status = models.CharField("状态", max_length=20, choices=AnalysisStatus.choices)
     opinion = models.TextField("中心审议意见", blank=True)
-    created_at = models.DateTimeField("创建时间", default=timezone.now)
-    updated_at = models.DateTimeField("最近修改", default=timezone.now)
+    created_at = models.DateTimeField("创建时间", default=clock.now)
+    updated_at = models.DateTimeField("最近修改", default=clock.now)
     updated_by_label = models.CharField("最近修改人", max_length=100, blank=True)
     submitted_at = models.DateTimeField("报审时间", null=True, blank=True)
     decided_at = models.DateTimeField("审议时间", null=True, blank=True)
@@ -1143,7 +1143,7 @@ class ComplaintAnalysisEvent(models.Model):
     """One change of a yearly complaint analysis: who, when, from, to, note."""
 
     analysis = models.ForeignKey(ComplaintAnalysis, on_delete=models.PROTECT, related_name="events")
-    at = models.DateTimeField("时间", default=timezone.now)
+    at = models.DateTimeField("时间", default=clock.now)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="操作人",

@@ -13,9 +13,9 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.http import Http404
-from django.utils import timezone
 
-from inquiries.periods import DateRange
+from common import clock
+from common.periods import Period
 from org.access import has_role
 from org.models import Branch, Role
 from rules.models import RuleKind
@@ -126,7 +126,7 @@ def inspection_list(
     *,
     kind: str = "",
     branch_id: int | None = None,
-    period: DateRange | None = None,
+    period: Period | None = None,
     status: str = "",
     limit: int = 300,
 ) -> list[Inspection]:
@@ -142,7 +142,7 @@ def inspection_list(
     return list(qs.prefetch_related("findings").order_by("-inspected_at", "-id")[:limit])
 
 
-def inspection_counts(user: User, period: DateRange) -> dict[str, int]:
+def inspection_counts(user: User, period: Period) -> dict[str, int]:
     qs = Inspection.objects.visible_to(user).filter(
         inspected_on__gte=period.start, inspected_on__lte=period.end, status__in=COUNTED_INSPECTION
     )
@@ -202,7 +202,7 @@ def patrol_rounds(day: date) -> list[tuple[str, str]]:
     return [(r.code, r.label) for r in rules.params.patrol.rounds]
 
 
-def working_days(period: DateRange, until: date) -> tuple[list[date], bool]:
+def working_days(period: Period, until: date) -> tuple[list[date], bool]:
     """The working days of the period up to `until`; True when part of it lies in an
     unpublished calendar year (those days are left out, never guessed)."""
     days: list[date] = []
@@ -218,7 +218,7 @@ def working_days(period: DateRange, until: date) -> tuple[list[date], bool]:
     return days, pending
 
 
-def patrol_grid(branch: Branch, month: DateRange, *, today: date) -> PatrolGrid:
+def patrol_grid(branch: Branch, month: Period, *, today: date) -> PatrolGrid:
     """The 巡查表 columns of one branch for one month: every working day × round."""
     rounds = patrol_rounds(min(month.end, today) if month.start <= today else month.start)
     days, pending = working_days(month, today)
@@ -352,8 +352,8 @@ class MonthFigures:
 
 def patrol_month_figures(month_start: date, *, today: date | None = None) -> MonthFigures:
     """Patrols held and missing per branch, and the month's ledger by item and person."""
-    today = today or timezone.localdate()
-    month = DateRange.month(month_start.year, month_start.month)
+    today = today or clock.today()
+    month = Period.month(month_start.year, month_start.month)
     rules = rules_in_force(RuleKind.FINES, month.end if month.end <= today else today)
     pending = False
     branches = []
@@ -461,7 +461,7 @@ class Ledger:
 def ledger(
     user: User,
     *,
-    period: DateRange,
+    period: Period,
     branch_id: int | None = None,
     staff_id: int | None = None,
     item_code: str = "",
@@ -521,7 +521,7 @@ def month_count(violation: Violation) -> int:
     """How many active violations of this person under this item in its month."""
     if violation.staff_id is None:
         return 0
-    month = DateRange.month(violation.occurred_on.year, violation.occurred_on.month)
+    month = Period.month(violation.occurred_on.year, violation.occurred_on.month)
     return (
         Violation.objects.active()
         .filter(
@@ -580,7 +580,7 @@ def tp_report_detail(pk: int) -> ThirdPartyReport:
 
 
 def notices(user: User, *, view: str = "", today: date | None = None) -> list[IssueNotice]:
-    today = today or timezone.localdate()
+    today = today or clock.today()
     qs = IssueNotice.objects.visible_to(user).select_related("branch", "finding__report", "finding__staff")
     if view == "overdue":
         qs = qs.overdue(today)

@@ -17,12 +17,12 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, models, transaction
-from django.utils import timezone
 
 from audit.services import audit_record
+from common import clock
+from common.actors import Actor, event_actor, require_staff, user_or_none
 from common.errors import Conflict, DomainError
-from inquiries.actors import Actor, event_actor, require_staff, user_or_none
-from inquiries.periods import DateRange
+from common.periods import Period
 from org.access import has_role
 from org.models import Branch, Role, Staff, Window
 from rules.models import RuleKind
@@ -155,7 +155,7 @@ def _label(actor: Actor) -> str:
 
 
 def _today() -> date:
-    return timezone.localdate()
+    return clock.today()
 
 
 def attach_files(
@@ -242,11 +242,11 @@ def inspection_record(
     if kind not in InspectionKind.values:
         raise _invalid("请选择检查类型：日常检查、突击检查或上级领导检查。")
     _require(actor, INSPECT_ROLES[InspectionKind(kind)], InspectionKind(kind).label)
-    now = timezone.now()
+    now = clock.now()
     inspected_at = inspected_at or now
-    if inspected_at > now + timedelta(minutes=5):
+    if inspected_at > now + clock.skew_tolerance():
         raise _invalid("检查时间不能晚于现在。")
-    day = timezone.localdate(inspected_at)
+    day = clock.local_date(inspected_at)
     if not window.is_active:
         raise _invalid(f"{window}已停用。")
     if staff is not None and not staff.is_active:
@@ -373,7 +373,7 @@ def inspection_publish(*, actor: Actor, inspection: Inspection, text: str) -> In
     text = text.strip()
     if not text:
         raise _invalid("请填写通报内容。")
-    inspection.published_at = timezone.now()
+    inspection.published_at = clock.now()
     inspection.published_note = text
     _move(
         inspection,
@@ -539,11 +539,11 @@ def _violation_create(
     return violation
 
 
-def month_of(day: date) -> DateRange:
-    return DateRange.month(day.year, day.month)
+def month_of(day: date) -> Period:
+    return Period.month(day.year, day.month)
 
 
-def _count_in_period(staff_id: int, item_code: str, period: DateRange) -> int:
+def _count_in_period(staff_id: int, item_code: str, period: Period) -> int:
     return (
         Violation.objects.active()
         .filter(
@@ -574,7 +574,7 @@ def _reports_after_entry(
     if not item.monthly_report:
         return
     rule = params.repeat_report
-    period = DateRange.containing(rule.period, violation.occurred_on)
+    period = Period.containing(rule.period, violation.occurred_on)
     count = _count_in_period(staff.pk, item.code, period)
     if count < rule.threshold:
         return
@@ -753,7 +753,7 @@ def _reports_after_reversal(*, actor: Actor, violation: Violation, reason: str) 
             if report.trigger_id != violation.pk:
                 continue
         else:
-            period = DateRange(report.month, month_of(report.month).end)
+            period = Period(report.month, month_of(report.month).end)
             if violation.occurred_on not in period:
                 continue
             if _count_in_period(report.staff_id, report.item_code, period) >= report.threshold:
@@ -1087,7 +1087,7 @@ def patrol_sign(*, actor: Actor, patrol: Patrol, opinion: str = "") -> Patrol:
     patrol = Patrol.objects.select_for_update().get(pk=patrol.pk)
     if patrol.duty_leader_id != me.pk:
         raise _forbid(f"只有本次值日领导（{patrol.duty_leader.name}）可以签字。")
-    patrol.signed_at = timezone.now()
+    patrol.signed_at = clock.now()
     patrol.signed_by = user_or_none(actor)
     patrol.leader_opinion = opinion.strip()[:300]
     _move(
@@ -1240,7 +1240,7 @@ def tp_report_register(
         raise _invalid("季度应为 1–4。")
     if received_on > _today():
         raise _invalid("收到报告日期不能晚于今天。")
-    if DateRange.quarter(year, quarter).start > received_on:
+    if Period.quarter(year, quarter).start > received_on:
         raise _invalid("收到报告的日期早于所检查的季度。")
     known = {code for code, _ in conf.THIRD_PARTY_METHODS}
     if not methods or set(methods) - known:
@@ -1285,7 +1285,7 @@ def tp_finding_add(
         raise _invalid("请填写问题描述。")
     if window is not None and window.branch_id != branch.pk:
         raise _invalid(f"{window}不属于{branch}。")
-    if observed_on not in DateRange.quarter(report.year, report.quarter) or observed_on > _today():
+    if observed_on not in Period.quarter(report.year, report.quarter) or observed_on > _today():
         raise _invalid(f"发现日期应在报告所检查的{report.year}年第{report.quarter}季度内，且不晚于今天。")
     finding = ThirdPartyFinding.objects.create(
         report=report,
@@ -1425,7 +1425,7 @@ def notice_review(
     note = note.strip()
     if not accept and not note:
         raise _invalid("退回时请写明不通过的原因和需要补充的整改。")
-    now = timezone.now()
+    now = clock.now()
     rect.decision = "accepted" if accept else "returned"
     rect.review_note = note
     rect.reviewed_at = now
@@ -1685,7 +1685,7 @@ def weekly_review_save(
     values = _clean_review_input(entries)
     user = user_or_none(actor)
     review = WeeklyReview.objects.select_for_update().filter(branch=branch, week_start=week_start).first()
-    now = timezone.now()
+    now = clock.now()
     if review is None:
         try:
             with transaction.atomic():
@@ -1752,7 +1752,7 @@ def weekly_review_submit(*, actor: Actor, review: WeeklyReview, note: str = "") 
             "对大厅安全和卫生做到全面检查）。",
             missing=missing,
         )
-    review.submitted_at = timezone.now()
+    review.submitted_at = clock.now()
     review.submitted_by = user_or_none(actor)
     review.submitted_by_label = _label(actor)
     _move_review(
@@ -1808,7 +1808,7 @@ def _move_review(
             status_to=to,
         )
     review.status = to
-    review.updated_at = timezone.now()
+    review.updated_at = clock.now()
     review.save(update_fields=["status", "updated_at", *fields])
     _review_event(review, actor=actor, from_status=before, to_status=to, note=note)
 
@@ -1839,7 +1839,7 @@ def _move_analysis(
             status_to=to,
         )
     analysis.status = to
-    analysis.updated_at = timezone.now()
+    analysis.updated_at = clock.now()
     analysis.save(update_fields=["status", "updated_at", *fields])
     _analysis_event(analysis, actor=actor, from_status=before, to_status=to, note=note)
 
@@ -1855,7 +1855,7 @@ def complaint_analysis_save(*, actor: Actor, year: int, causes: str, measures: s
         if len(value) > TEXT_MAX * 2:
             raise _invalid(f"内容不能超过{TEXT_MAX * 2}字。", field=name)
     analysis = ComplaintAnalysis.objects.select_for_update().filter(year=year).first()
-    now = timezone.now()
+    now = clock.now()
     if analysis is None:
         try:
             with transaction.atomic():
@@ -1907,7 +1907,7 @@ def complaint_analysis_submit(*, actor: Actor, analysis: ComplaintAnalysis) -> C
     analysis = ComplaintAnalysis.objects.select_for_update().get(pk=analysis.pk)
     if not analysis.causes.strip() or not analysis.measures.strip():
         raise _invalid("报中心审议前请写明原因分析和预防纠正措施（000 §五(四)12）。")
-    analysis.submitted_at = timezone.now()
+    analysis.submitted_at = clock.now()
     _move_analysis(analysis, AnalysisStatus.SUBMITTED, actor=actor, fields=("submitted_at",))
     audit_record(
         actor=actor,
@@ -1932,7 +1932,7 @@ def complaint_analysis_decide(
     to = AnalysisStatus.APPROVED if approve else AnalysisStatus.DRAFT
     before = analysis.status
     analysis.opinion = opinion
-    analysis.decided_at = timezone.now()
+    analysis.decided_at = clock.now()
     analysis.decided_by_label = _label(actor)
     _move_analysis(
         analysis, to, actor=actor, note=opinion, fields=("opinion", "decided_at", "decided_by_label")

@@ -14,16 +14,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from audit.services import audit_record
+from common import clock
 from common.errors import DomainError
-from inquiries.periods import DateRange
+from common.periods import InvalidPeriod, Period, parse_period
 from org.access import branch_scope, has_role, role_required
 from org.models import Branch, Role, Staff, Window
-from ratings.scoring import InvalidPeriod, parse_period
 from rules.models import RuleKind
 from rules.selectors import NoRulesInForce, rules_in_force
 from supervision import selectors, services
@@ -71,37 +70,37 @@ MANAGE = (Role.INSPECTOR, Role.OFFICE)
 
 
 def _today() -> date:
-    return timezone.localdate()
+    return clock.today()
 
 
 def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
-def _month(request: HttpRequest, name: str = "month") -> DateRange:
+def _month(request: HttpRequest, name: str = "month") -> Period:
     """?month=YYYY-MM (default: this month)."""
     text = (request.GET.get(name) or "").strip()
     today = _today()
     if text:
         try:
             year, month = (int(x) for x in text.split("-"))
-            return DateRange.month(year, month)
+            return Period.month(year, month)
         except ValueError:
             pass
-    return DateRange.month(today.year, today.month)
+    return Period.month(today.year, today.month)
 
 
-def _period(request: HttpRequest) -> tuple[DateRange, str]:
+def _period(request: HttpRequest) -> tuple[Period, str]:
     """?period=2026-03 | 2026-Q1 | 2026 (default: this month)."""
     text = (request.GET.get("period") or "").strip()
     today = _today()
     if text:
         try:
             p = parse_period(text)
-            return DateRange(p.start, p.end), p.key
+            return Period(p.start, p.end), p.key
         except InvalidPeriod as exc:
             messages.error(request, str(exc))
-    return DateRange.month(today.year, today.month), f"{today:%Y-%m}"
+    return Period.month(today.year, today.month), f"{today:%Y-%m}"
 
 
 def _run(request: HttpRequest, action: Callable[[], Any], ok: str) -> bool:
@@ -462,7 +461,7 @@ def patrol_home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _shift_month(month: DateRange, delta: int) -> str:
+def _shift_month(month: Period, delta: int) -> str:
     index = month.start.year * 12 + month.start.month - 1 + delta
     return f"{index // 12}-{index % 12 + 1:02d}"
 
@@ -681,7 +680,7 @@ def patrol_void(request: HttpRequest, pk: int) -> HttpResponse:
 def patrol_summary(request: HttpRequest) -> HttpResponse:
     """The month's figures as they stand, the summaries submitted and their signatures."""
     today = _today()
-    default = _shift_month(DateRange.month(today.year, today.month), -1)
+    default = _shift_month(Period.month(today.year, today.month), -1)
     month = _month(request) if request.GET.get("month") else _month_from(default)
     try:
         figures = selectors.patrol_month_figures(month.start, today=today)
@@ -703,9 +702,9 @@ def patrol_summary(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _month_from(text: str) -> DateRange:
+def _month_from(text: str) -> Period:
     year, month = (int(x) for x in text.split("-"))
-    return DateRange.month(year, month)
+    return Period.month(year, month)
 
 
 @require_POST

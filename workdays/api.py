@@ -10,6 +10,7 @@ from datetime import date
 from django.http import HttpRequest
 from ninja import Path, Query, Router, Schema
 
+from common.api import ErrorOut
 from common.errors import DomainError
 from workdays import selectors
 from workdays.calendar import add_workdays, add_workdays_from_handover
@@ -34,11 +35,6 @@ class DeadlineOut(Schema):
     days: int
     from_handover: bool
     deadline: date
-
-
-class ErrorOut(Schema):
-    error: str
-    message: str
 
 
 # Declared before /{day} so that "deadline" is never taken for a date.

@@ -10,8 +10,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils import timezone
 
+from common import clock
 from workdays import kinds
 from workdays.yearplan import FIRST_YEAR, LAST_YEAR, NAME_MAX_LENGTH, WEEKDAY_NAMES
 
@@ -95,7 +95,7 @@ class CalendarRevision(models.Model):
     SINGLETON_ID = 1
 
     number = models.PositiveBigIntegerField("修订号", default=0)
-    changed_at = models.DateTimeField("修改时间", default=timezone.now)
+    changed_at = models.DateTimeField("修改时间", default=clock.now)
 
     class Meta:
         verbose_name = verbose_name_plural = "工作日历修订号"

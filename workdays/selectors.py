@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.utils import timezone
-
+from common import clock
 from workdays.calendar import is_workday
 from workdays.errors import CalendarNotPublished
 from workdays.models import Day, PublishedYear
@@ -24,7 +23,7 @@ def next_year_to_publish() -> int:
     last = (
         PublishedYear.objects.filter(published=True).order_by("-year").values_list("year", flat=True).first()
     )
-    return (last + 1) if last else timezone.localdate().year
+    return (last + 1) if last else clock.today().year
 
 
 def day_detail(d: date) -> Day:

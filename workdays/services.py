@@ -9,9 +9,9 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 
 from audit.services import audit_record, diff
+from common import clock
 from common.errors import Conflict, DomainError
 from workdays.calendar import calendar_invalidate
 from workdays.errors import NoticeInvalid
@@ -76,7 +76,7 @@ def year_publish(
             "published": True,
             "source": source.strip(),
             "notice_text": notice_text.strip(),
-            "published_at": timezone.now(),
+            "published_at": clock.now(),
             "published_by": actor if isinstance(actor, AbstractBaseUser) else None,
         },
     )
@@ -176,7 +176,7 @@ def _overwrite_carried_days(carried: list[DaySpec]) -> list[list[str]]:
 
 def _calendar_changed() -> None:
     updated = CalendarRevision.objects.filter(pk=CalendarRevision.SINGLETON_ID).update(
-        number=F("number") + 1, changed_at=timezone.now()
+        number=F("number") + 1, changed_at=clock.now()
     )
     if not updated:
         CalendarRevision.objects.create(pk=CalendarRevision.SINGLETON_ID, number=1)

@@ -6,8 +6,8 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 
+from common import clock
 from common.errors import DomainError
 from org.access import has_role, role_required
 from org.models import Role
@@ -92,11 +92,11 @@ def notice_publish(request: HttpRequest) -> HttpResponse:
 def _year_param(text: str | None) -> int:
     if text and text.isdigit() and FIRST_YEAR <= int(text) <= LAST_YEAR:
         return int(text)
-    return timezone.localdate().year
+    return clock.today().year
 
 
 def _calculator_defaults() -> dict[str, Any]:
-    return {"start": timezone.localdate(), "days": 5}
+    return {"start": clock.today(), "days": 5}
 
 
 def _deadline_result(form: DeadlineForm) -> dict[str, Any] | None:

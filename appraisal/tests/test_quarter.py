@@ -15,12 +15,14 @@ from appraisal.models import AppraisalResult, PeerBallot, PeerVote, QuarterStatu
 from appraisal.selectors import annual_results, current_results, person_view, quarter_preview
 from appraisal.tests.conftest import at, badge, patrol, staff, window
 from audit.models import AuditEvent
+from common import clock
 from common.errors import DomainError
-from inquiries.periods import DateRange
+from common.periods import Period
+from common.testing import FrozenClock
 from supervision import services as supervision
 from supervision.services import FindingInput as F
 
-Q1 = DateRange.quarter(2026, 1)
+Q1 = Period.quarter(2026, 1)
 
 
 @pytest.fixture
@@ -252,7 +254,7 @@ def test_publishing_stores_the_results_once_the_quarter_has_ended(users, q1):
 
 
 def test_the_current_quarter_cannot_be_published_yet(users):
-    today = timezone.localdate()
+    today = clock.today()
     q = services.quarter_open(actor=users["office1"], year=today.year, quarter=(today.month - 1) // 3 + 1)
     with pytest.raises(DomainError, match="尚未结束"):
         services.quarter_publish(actor=users["office1"], quarter=q)
@@ -266,7 +268,7 @@ def _incompetent(users, quarter, no="1107"):
         staff=staff(no),
         item_code="A5",
         quantity=3,
-        occurred_on=DateRange.quarter(quarter.year, quarter.quarter).start,
+        occurred_on=Period.quarter(quarter.year, quarter.quarter).start,
         evidence="纪检查实",
     )
     services.entry_record(
@@ -275,7 +277,7 @@ def _incompetent(users, quarter, no="1107"):
         staff=staff(no),
         item_code="C1",
         quantity=6,
-        occurred_on=DateRange.quarter(quarter.year, quarter.quarter).start,
+        occurred_on=Period.quarter(quarter.year, quarter.quarter).start,
         evidence="考勤记录",
     )
 
@@ -315,8 +317,7 @@ def test_overdue_cases_count_the_working_days_past_the_deadline_in_each_quarter(
     from cases.tests.conftest import marks_for
     from catalog.models import Matter
 
-    moment = {"now": timezone.datetime(2026, 9, 21, 10, tzinfo=ZoneInfo("Asia/Shanghai"))}
-    monkeypatch.setattr("cases.clock.now", lambda: moment["now"])
+    moment = FrozenClock(timezone.datetime(2026, 9, 21, 10, tzinfo=ZoneInfo("Asia/Shanghai")))
     matter = Matter.objects.get(code="DK015")
     case = cases.case_register(
         actor=users["teller1"],
@@ -325,15 +326,15 @@ def test_overdue_cases_count_the_working_days_past_the_deadline_in_each_quarter(
         marks=marks_for("DK015", on=date(2026, 9, 21)),
         idempotency_key=uuid.uuid4(),
     ).case
-    moment["now"] = timezone.datetime(2026, 10, 14, 9, tzinfo=ZoneInfo("Asia/Shanghai"))
+    moment.move_to(timezone.datetime(2026, 10, 14, 9, tzinfo=ZoneInfo("Asia/Shanghai")))
     cases.case_complete(
         actor=users["teller1"], case=case, outcome="approved", result="准予贷款", deliver_now=True
     )
     case.refresh_from_db()
     assert case.overdue and case.deadline == date(2026, 9, 29)
     me = [staff("1101").pk]
-    q3, _ = inputs.overdue_case_lines(DateRange.quarter(2026, 3), me)
-    q4, notes = inputs.overdue_case_lines(DateRange.quarter(2026, 4), me)
+    q3, _ = inputs.overdue_case_lines(Period.quarter(2026, 3), me)
+    q4, notes = inputs.overdue_case_lines(Period.quarter(2026, 4), me)
     assert [(ln.code, ln.quantity, ln.ref) for ln in q3[me[0]]] == [("B5", 1, case.receipt_no)]
     assert [(ln.code, ln.quantity) for ln in q4[me[0]]] == [("B5", 6)]
     assert notes == []

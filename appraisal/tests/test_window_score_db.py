@@ -11,9 +11,10 @@ import pytest
 
 from appraisal.selectors import window_score_table
 from appraisal.tests.conftest import at, staff, window
+from common.periods import parse_period
 from org.models import Branch
 from org.services import api_token_issue
-from ratings.scoring import citizen_score, parse_period
+from ratings.scoring import citizen_score
 from rules.models import RuleKind
 from rules.selectors import rules_in_force
 from supervision import services

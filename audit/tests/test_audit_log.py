@@ -2,9 +2,9 @@ import pytest
 from django.db import connection, transaction
 from django.test import RequestFactory
 
-from audit.middleware import RequestContextMiddleware
 from audit.models import AppendOnlyError, AuditEvent
 from audit.services import audit_record, diff
+from common.request import RequestContextMiddleware
 
 
 @pytest.fixture
@@ -15,7 +15,8 @@ def event(db):
 def test_an_event_names_its_actor_action_and_object(make_user):
     user = make_user("admin")
     event = audit_record(actor=user, action="org.staff.update", obj=user.staff, summary="改职级")
-    assert event.actor == user and event.actor_label == user.username
+    # Named as in every timeline: 姓名（工号）.
+    assert event.actor == user and event.actor_label == f"{user.staff.name}（{user.staff.staff_no}）"
     assert event.object_type == "org.staff" and event.object_id == str(user.staff.pk)
 
 

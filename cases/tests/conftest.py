@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from common import sms
+from common.testing import FrozenClock
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 PERSON_ID = "130402198807150027"  # GB 11643 check digit correct
@@ -22,25 +23,18 @@ def at(year: int, month: int, day: int, hour: int = 10, minute: int = 0) -> date
     return datetime(year, month, day, hour, minute, tzinfo=SHANGHAI)
 
 
-class Clock:
-    """cases.clock.now, moved by the test: clock.set(2026, 9, 30, 10)."""
-
-    def __init__(self, moment: datetime) -> None:
-        self.moment = moment
-
-    def __call__(self) -> datetime:
-        return self.moment
+class Clock(FrozenClock):
+    """The clock, moved by the test: clock.set(2026, 9, 30, 10)."""
 
     def set(self, year: int, month: int, day: int, hour: int = 10, minute: int = 0) -> datetime:
-        self.moment = at(year, month, day, hour, minute)
-        return self.moment
+        return self.move_to(at(year, month, day, hour, minute))
 
 
 @pytest.fixture
-def clock(monkeypatch):
+def clock():
     c = Clock(at(2026, 3, 16, 10))
-    monkeypatch.setattr("cases.clock.now", c)
-    return c
+    yield c
+    c.stop()
 
 
 @pytest.fixture

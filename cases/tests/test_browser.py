@@ -6,8 +6,6 @@ by receipt number and password. Screenshots go to var/screenshots/cases-flow-*.p
 from __future__ import annotations
 
 import re
-import time
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -17,6 +15,7 @@ from django.core.management import call_command
 from cases.models import Case, CaseStatus
 from cases.tests.conftest import at
 from common import sms
+from common.testing import FrozenClock
 from org.demo import seed_demo
 from org.models import Branch
 from queueing import services as queue
@@ -31,14 +30,7 @@ SHOTS = Path("var/screenshots")
 def hall(page, monkeypatch, settings, make_user):
     """The demo centre on Monday 23 November 2026, 10:00 (real seconds tick on), a loan
     teller at window 6 of 中心服务大厅, texts kept in memory."""
-    start, origin = at(2026, 11, 23, 10), time.monotonic()
-    now = {"moment": start}
-
-    def clock():
-        return now["moment"] + timedelta(seconds=time.monotonic() - origin)
-
-    monkeypatch.setattr("queueing.clock.now", clock)
-    monkeypatch.setattr("cases.clock.now", clock)
+    now = FrozenClock(at(2026, 11, 23, 10), tick=True)
     settings.SMS_BACKEND = "common.sms.LocmemBackend"
     sms.outbox.clear()
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -115,7 +107,7 @@ def test_a_promised_case_from_the_called_ticket_to_the_citizens_query(page, logi
     page.screenshot(path=str(SHOTS / "cases-flow-3-supplement.png"), full_page=True)
 
     # 4. The next day the applicant brings the missing material: formal acceptance.
-    hall["now"]["moment"] = at(2026, 11, 24, 9)
+    hall["now"].move_to(at(2026, 11, 24, 9))
     page.reload()
     page.get_by_label(re.compile(re.escape(missing_name))).check()
     page.get_by_role("button", name="登记收到的材料").click()
@@ -135,7 +127,7 @@ def test_a_promised_case_from_the_called_ticket_to_the_citizens_query(page, logi
     page.fill("input[name=extension-requested_deadline]", "2026-12-04")
     page.fill("input[name=extension-explained_note]", "11月30日电话告知申请人，申请人表示理解")
     page.check("input[name=extension-explained]")
-    hall["now"]["moment"] = at(2026, 11, 30, 15)
+    hall["now"].move_to(at(2026, 11, 30, 15))
     page.get_by_role("button", name="提交延期申请").click()
     page.wait_for_selector("text=等待部门负责人签署意见")
 
@@ -158,7 +150,7 @@ def test_a_promised_case_from_the_called_ticket_to_the_citizens_query(page, logi
     assert any("延期至2026年12月4日" in m.text for m in sms.outbox)
 
     # 7. Completion within the new deadline, told by text, and the result collected.
-    hall["now"]["moment"] = at(2026, 12, 3, 10)
+    hall["now"].move_to(at(2026, 12, 3, 10))
     page.reload()
     page.get_by_label("准予办理").check()
     page.fill("textarea[name=complete-result]", "准予贷款。贷款金额人民币300,000.00元，期限15年。")

@@ -214,7 +214,6 @@ def test_acceptance_from_the_served_ticket_links_it(client, users, clock, monkey
     from queueing.models import TicketStatus
 
     clock.set(2026, 11, 23, 10)
-    monkeypatch.setattr("queueing.clock.now", clock)  # the hall's clock: a Monday morning
     hd01 = Branch.objects.get(code="HD01")
     queue.hall_setup(actor="test", branch=hd01)
     ticket = queue.ticket_take(actor="kiosk", branch=hd01, category="collection")
@@ -348,13 +347,11 @@ def test_the_remaining_staff_endpoints_check_access(client, users, register):
 
 
 def test_the_home_page_lists_the_cases_waiting_for_the_teller(client, users, register, clock):
-    from unittest import mock
-
     case = register("DK015", when=at(2026, 3, 16, 10))
     assert case.deadline is not None
-    # The home page asks django's clock for today; make it the case's deadline day.
-    with mock.patch("org.views.timezone.localdate", return_value=case.deadline):
-        page = _login(client, users["teller1"]).get(reverse("home")).content.decode()
+    # The home page asks the clock for today; make it the case's deadline day.
+    clock.set(case.deadline.year, case.deadline.month, case.deadline.day, 10)
+    page = _login(client, users["teller1"]).get(reverse("home")).content.decode()
     assert "我的待办" in page and "今日到期" in page
     assert f"{reverse('case_worklist')}?view=today" in page
 

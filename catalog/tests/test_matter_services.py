@@ -6,12 +6,12 @@ import dataclasses
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
 from audit.models import AuditEvent
 from catalog import services
 from catalog.models import Matter, MatterEvent, MatterStatus, MatterVersion
 from catalog.selectors import version_in_force
+from common import clock
 from common.errors import DomainError
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ def spec_of(code: str) -> services.GuideSpec:
 
 def test_a_revision_is_a_new_version_from_its_date_and_the_old_one_stays(office):
     matter = Matter.objects.get(code="TQ012")
-    today = timezone.localdate()
+    today = clock.today()
     old = version_in_force(matter)
     spec = spec_of("TQ012")
     new_material = services.MaterialSpec(
@@ -55,7 +55,7 @@ def test_a_revision_effective_today_is_the_current_version_at_once(office):
     matter = Matter.objects.get(code="GJ005")
     spec = dataclasses.replace(spec_of("GJ005"), notes="汇缴可通过单位网上营业厅办理。")
     version = services.matter_revise(
-        actor=office, matter=matter, effective_from=timezone.localdate(), note="补充提示", guide=spec
+        actor=office, matter=matter, effective_from=clock.today(), note="补充提示", guide=spec
     )
     assert version_in_force(matter) == version
 
@@ -77,7 +77,7 @@ def test_a_revision_is_refused_with_a_reason(office, days, note, change, message
         services.matter_revise(
             actor=office,
             matter=matter,
-            effective_from=timezone.localdate() + timedelta(days=days),
+            effective_from=clock.today() + timedelta(days=days),
             note=note,
             guide=spec,
         )
@@ -86,7 +86,7 @@ def test_a_revision_is_refused_with_a_reason(office, days, note, change, message
 
 def test_a_revision_may_not_start_before_a_scheduled_version(office):
     matter = Matter.objects.get(code="GJ005")
-    today = timezone.localdate()
+    today = clock.today()
     services.matter_revise(
         actor=office,
         matter=matter,
@@ -116,7 +116,7 @@ def test_an_invalid_guide_lists_every_problem(office):
         services.matter_revise(
             actor=office,
             matter=Matter.objects.get(code="GJ005"),
-            effective_from=timezone.localdate(),
+            effective_from=clock.today(),
             note="x",
             guide=spec,
         )
@@ -134,7 +134,7 @@ def test_a_new_matter_starts_with_its_first_version(office):
         code="tq099",
         category="withdrawal",
         service_object="personal",
-        effective_from=timezone.localdate(),
+        effective_from=clock.today(),
         guide=spec,
     )
     assert matter.code == "TQ099"
@@ -145,7 +145,7 @@ def test_a_new_matter_starts_with_its_first_version(office):
             code="TQ099",
             category="withdrawal",
             service_object="personal",
-            effective_from=timezone.localdate(),
+            effective_from=clock.today(),
             guide=spec,
         )
 
@@ -179,7 +179,7 @@ def test_a_blank_form_uploaded_with_a_revision_is_kept_by_the_next_one(office):
     v2 = services.matter_revise(
         actor=office,
         matter=matter,
-        effective_from=timezone.localdate(),
+        effective_from=clock.today(),
         note="上传空白表格",
         guide=dataclasses.replace(spec, materials=tuple(materials)),
     )
@@ -188,7 +188,7 @@ def test_a_blank_form_uploaded_with_a_revision_is_kept_by_the_next_one(office):
     v3 = services.matter_revise(
         actor=office,
         matter=matter,
-        effective_from=timezone.localdate(),
+        effective_from=clock.today(),
         note="改提示",
         guide=dataclasses.replace(services.GuideSpec.of(v2), notes="新提示"),
     )
@@ -204,7 +204,7 @@ def test_a_form_file_of_another_kind_is_refused(office):
         services.matter_revise(
             actor=office,
             matter=Matter.objects.get(code="TQ014"),
-            effective_from=timezone.localdate(),
+            effective_from=clock.today(),
             note="x",
             guide=dataclasses.replace(spec, materials=(bad, *spec.materials[1:])),
         )

@@ -10,7 +10,6 @@ from itertools import count
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,6 +19,7 @@ from catalog.models import ItemStatus, Matter, NoticeSequence, NoticeStatus, One
 from catalog.selectors import version_in_force
 from catalog.tests.conftest import CITIZEN_ID, OTHER_ID, at, signature_png, valid_id
 from catalog.tests.helpers import issue, materials_of, statuses
+from common import clock
 from common.errors import DomainError
 
 pytestmark = pytest.mark.django_db
@@ -223,11 +223,11 @@ def test_a_material_added_by_a_later_version_is_not_a_breach(teller, branch, off
     services.matter_revise(
         actor=office,
         matter=matter,
-        effective_from=timezone.localdate(),
+        effective_from=clock.today(),
         note="增加首付款凭证",
         guide=dataclasses.replace(spec, materials=(*spec.materials, added)),
     )
-    later = issue(teller, branch, missing=("购房合同", "购房首付款凭证"), now=timezone.now())
+    later = issue(teller, branch, missing=("购房合同", "购房首付款凭证"), now=clock.now())
     assert not later.breach
 
 

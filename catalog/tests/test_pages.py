@@ -13,6 +13,7 @@ from catalog.models import Matter, MatterVersion, NoticeStatus, OneTimeNotice
 from catalog.tests.conftest import CITIZEN_ID, signature_png
 from catalog.tests.helpers import issue, materials_of
 from catalog.tests.test_notices import NOT_MARRIED, TWO_MISSING
+from common import clock
 
 pytestmark = pytest.mark.django_db
 
@@ -341,15 +342,13 @@ def test_only_the_office_and_administrators_manage_the_guide(client, make_user, 
 def test_the_office_revises_a_guide_through_the_form(client, office):
     from datetime import timedelta
 
-    from django.utils import timezone
-
     client.force_login(office)
     page = client.get(reverse("guide_revise", args=["GJ005"]))
     form = page.context["form"]
     data = {k: v for k, v in form.initial.items() if v is not None}
     data.update(
         {
-            "effective_from": (timezone.localdate() + timedelta(days=1)).isoformat(),
+            "effective_from": (clock.today() + timedelta(days=1)).isoformat(),
             "change_note": "增加网办提示",
             "notes": "可通过单位网上营业厅汇缴。",
             "is_free": "on",

@@ -9,8 +9,8 @@ import pytest
 from django.conf import settings
 
 from catalog.models import Phrase
-from catalog.phrase_data import PHRASES, Situation, fill, placeholders
 from catalog.selectors import phrase_entry, phrase_for, phrases_for
+from documents.phrase_data import PHRASES, Situation, fill, placeholders
 
 pytestmark = pytest.mark.django_db
 

@@ -23,9 +23,9 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from common.periods import Period
 from complaints.analysis import complaint_analysis, percent
 from complaints.demo import seed_complaint_year
-from inquiries.periods import DateRange
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ def year(users):
 
 
 def analyse(window: int = 90):
-    return complaint_analysis(DateRange.year(2025), window_days=window, today=YEAR_END)
+    return complaint_analysis(Period.year(2025), window_days=window, today=YEAR_END)
 
 
 def test_the_totals_of_the_year(year):

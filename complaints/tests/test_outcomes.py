@@ -9,12 +9,13 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
+from common import clock
 from common.errors import DomainError
+from common.periods import Period
 from complaints import selectors, services
 from complaints.models import Fine, PenaltyStatus
 from complaints.tests.helpers import accept, at, classify, determine, register
 from inquiries.models import Breach
-from inquiries.periods import DateRange
 from org.models import Department, Staff
 from rules.services import rule_set_adopt
 
@@ -56,7 +57,7 @@ def test_each_responsible_person_is_fined_once_and_an_invalid_complaint_not_at_a
 
 
 def test_the_alternative_ladder_once_adopted_applies_from_its_date_and_not_before(users):
-    tomorrow = timezone.localdate() + timedelta(days=1)
+    tomorrow = clock.today() + timedelta(days=1)
     rule_set_adopt(
         actor="test", code="anqing-2019-complaint-penalty", effective_from=tomorrow, note="测试采用"
     )
@@ -155,8 +156,8 @@ def test_the_party_committee_revises_a_decision_and_fines_and_sanctions_follow(u
     assert set(c.sanctions.values_list("status", flat=True)) == {PenaltyStatus.WITHDRAWN}
     assert c.events.filter(kind="fine", action="withdraw").count() == 1
     staff = users["teller1"].staff
-    assert not selectors.valid_complaints_against(staff, DateRange.year(2026)).exists()
-    assert selectors.fines_for(staff, DateRange.year(2026)) == []
+    assert not selectors.valid_complaints_against(staff, Period.year(2026)).exists()
+    assert selectors.fines_for(staff, Period.year(2026)) == []
 
 
 def test_a_revision_of_responsibility_moves_the_fine_to_the_new_person(users):
@@ -196,7 +197,7 @@ def test_a_valid_complaint_marks_the_quarter_in_which_it_was_verified(users):
     classify(users, late, "2026-03-30")
     determine(users, late, "2026-04-01")  # received in Q1, verified in Q2
     assert selectors.quarter_vetoed(staff, 2026, 2) is True
-    assert [c.pk for c in selectors.valid_complaints_against(staff, DateRange.quarter(2026, 2))] == [late.pk]
+    assert [c.pk for c in selectors.valid_complaints_against(staff, Period.quarter(2026, 2))] == [late.pk]
     assert not selectors.quarter_vetoed(users["teller2"].staff, 2026, 1)
 
 
@@ -210,9 +211,9 @@ def test_the_appraisal_reads_fines_and_sanctions_of_a_period(users):
         now=at("2026-03-05"),
     )
     staff = users["teller1"].staff
-    assert [f.amount_yuan for f in selectors.fines_for(staff, DateRange.month(2026, 3))] == [30]
-    assert [s.label for s in selectors.sanctions_against(staff, DateRange.quarter(2026, 1))] == ["批评教育"]
-    assert selectors.sanctions_against(staff, DateRange(date(2026, 4, 1), date(2026, 4, 30))) == []
+    assert [f.amount_yuan for f in selectors.fines_for(staff, Period.month(2026, 3))] == [30]
+    assert [s.label for s in selectors.sanctions_against(staff, Period.quarter(2026, 1))] == ["批评教育"]
+    assert selectors.sanctions_against(staff, Period(date(2026, 4, 1), date(2026, 4, 30))) == []
 
 
 def test_the_person_complained_about_sees_the_finding_and_their_own_penalties_only(users):

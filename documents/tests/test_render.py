@@ -15,10 +15,10 @@ from pydantic import ValidationError
 from pypdf import PdfReader
 
 from common.identity import mask_id, mask_phone
+from common.qr import qr_matrix
 from documents import samples
 from documents.fonts import missing_glyphs
 from documents.forms import FORMS, UnknownForm
-from documents.qr import qr_matrix
 from documents.render import build_document, render_html, render_pdf
 
 TZ = samples.TZ

@@ -6,13 +6,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from django.utils import timezone
 
 from audit.models import AuditEvent
+from common import clock
 from common.errors import DomainError
+from common.periods import Period
 from inquiries import selectors, services
 from inquiries.models import BreachStatus
-from inquiries.periods import DateRange
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +58,7 @@ def test_the_nth_breach_in_a_calendar_year_gets_the_nth_step_of_the_ladder(peopl
         breach = record(people, date.fromisoformat(text))
         got.append((breach.nth, breach.consequences))
         assert breach.rules_ref == "handan-2021-first-inquiry@1"
-        period = DateRange.year(breach.found_on.year)
+        period = Period.year(breach.found_on.year)
         assert (breach.period_start, breach.period_end) == (period.start, period.end)
     assert got == expected
 
@@ -76,9 +76,7 @@ def test_a_withdrawn_breach_no_longer_counts(people):
     assert first.status == BreachStatus.WITHDRAWN
     again = record(people, date(2025, 4, 1))
     assert (again.nth, again.consequences) == (1, FIRST)
-    assert [b.pk for b in selectors.breaches_against(people["teller"].staff, DateRange.year(2025))] == [
-        again.pk
-    ]
+    assert [b.pk for b in selectors.breaches_against(people["teller"].staff, Period.year(2025))] == [again.pk]
     assert [(e.from_status, e.to_status) for e in first.events.all()] == [
         ("", "recorded"),
         ("recorded", "withdrawn"),
@@ -121,7 +119,7 @@ def test_only_the_office_or_a_leader_records_breaches(people, role):
 
 
 def test_dates_must_make_sense(people):
-    tomorrow = timezone.localdate() + timedelta(days=1)
+    tomorrow = clock.today() + timedelta(days=1)
     with pytest.raises(DomainError, match="不能晚于今天"):
         record(people, tomorrow)
     with pytest.raises(DomainError, match="违规日期不能晚于查实日期"):
@@ -150,5 +148,5 @@ def test_the_appraisal_reads_the_breaches_of_a_period(people):
     b = record(people, date(2025, 5, 1))
     record(people, date(2026, 1, 10))
     staff = people["teller"].staff
-    assert [x.pk for x in selectors.breaches_against(staff, DateRange.year(2025))] == [a.pk, b.pk]
-    assert [x.pk for x in selectors.breaches_against(staff, DateRange.quarter(2025, 2))] == [b.pk]
+    assert [x.pk for x in selectors.breaches_against(staff, Period.year(2025))] == [a.pk, b.pk]
+    assert [x.pk for x in selectors.breaches_against(staff, Period.quarter(2025, 2))] == [b.pk]

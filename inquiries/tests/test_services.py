@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from common import clock
 from common.errors import DomainError
 from inquiries import selectors, services
 from inquiries.models import Inquiry, InquiryStatus
@@ -50,7 +51,7 @@ def test_the_first_staff_member_reached_is_the_first_inquiry_person(people):
     )
     assert inquiry.first_responder == people["teller"].staff
     assert inquiry.status == InquiryStatus.CLOSED
-    assert inquiry.no.startswith(f"SW{timezone.localdate():%Y%m%d}-")
+    assert inquiry.no.startswith(f"SW{clock.today():%Y%m%d}-")
     assert inquiry.rules_ref == "handan-2021-first-inquiry@1"
     assert [e.to_status for e in inquiry.events.all()] == ["closed"]
     assert AuditEvent.objects.filter(action="inquiries.inquiry.log", object_id=str(inquiry.pk)).exists()

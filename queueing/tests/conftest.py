@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from common import sms
+from common.testing import FrozenClock
 from org.models import Branch, Category, Staff, Window
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -18,22 +19,11 @@ def at(hour: int, minute: int = 0, *, day: date = MONDAY, second: int = 0) -> da
     return datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=SHANGHAI)
 
 
-class Clock:
-    """queueing.clock.now, moved by the test: clock.set(9, 30); clock.advance(minutes=5)."""
-
-    def __init__(self, moment: datetime) -> None:
-        self.moment = moment
-
-    def __call__(self) -> datetime:
-        return self.moment
+class Clock(FrozenClock):
+    """The clock, moved by the test: clock.set(9, 30); clock.advance(minutes=5)."""
 
     def set(self, hour: int, minute: int = 0, *, day: date = MONDAY) -> datetime:
-        self.moment = at(hour, minute, day=day)
-        return self.moment
-
-    def advance(self, **delta: float) -> datetime:
-        self.moment += timedelta(**delta)
-        return self.moment
+        return self.move_to(at(hour, minute, day=day))
 
 
 @pytest.fixture(autouse=True)
@@ -54,10 +44,10 @@ def frozen_minute(monkeypatch):
 
 
 @pytest.fixture
-def clock(monkeypatch):
+def clock():
     c = Clock(at(9, 0))
-    monkeypatch.setattr("queueing.clock.now", c)
-    return c
+    yield c
+    c.stop()
 
 
 @pytest.fixture

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
 
 from common import sms
+from common.testing import FrozenClock
 from org.demo import seed_demo
 from org.models import Branch, Staff
 from org.services import api_token_issue
@@ -30,8 +30,7 @@ BOARD_DEADLINE_SECONDS = 1.0
 @pytest.fixture
 def hall(page, monkeypatch, settings):
     """The demo centre on a Monday morning (real seconds tick on), texts kept in memory."""
-    start, origin = at(10, 0), time.monotonic()
-    monkeypatch.setattr("queueing.clock.now", lambda: start + timedelta(seconds=time.monotonic() - origin))
+    FrozenClock(at(10, 0), tick=True)
     settings.SMS_BACKEND = "common.sms.LocmemBackend"
     settings.QUEUEING_SSE_MAX_SECONDS = 120
     sms.outbox.clear()

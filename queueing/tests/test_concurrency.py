@@ -14,12 +14,12 @@ import random
 import threading
 import time
 from collections import Counter, defaultdict
-from datetime import timedelta
 
 import pytest
 from django.db import connection, connections
 
 from common.errors import Conflict
+from common.testing import FrozenClock
 from org.demo import seed_demo
 from org.models import Branch, Category, Staff, Window
 from queueing import services
@@ -37,8 +37,7 @@ CATEGORIES = [Category.COLLECTION, Category.WITHDRAWAL, Category.LOAN, Category.
 def moving_clock(monkeypatch):
     """Real elapsed time on a fixed working morning (not after the day close whenever the
     suite runs)."""
-    start, origin = at(10, 0), time.monotonic()
-    monkeypatch.setattr("queueing.clock.now", lambda: start + timedelta(seconds=time.monotonic() - origin))
+    FrozenClock(at(10, 0), tick=True)
 
 
 def _teller(branch: Branch, n: int, categories: list[str], universal: bool = False) -> Staff:

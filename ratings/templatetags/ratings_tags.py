@@ -17,7 +17,7 @@ register = template.Library()
 
 
 def visit_rating_url(request: Any, ticket: Any) -> str:
-    from queueing.links import public_url
+    from common.qr import public_url
 
     return public_url(request, reverse("rate_visit", args=[ticket.token]))
 
@@ -31,7 +31,7 @@ def rating_url_for(context: dict[str, Any], ticket: Any) -> str:
 def rating_qr(context: dict[str, Any], ticket: Any) -> SafeString:
     """An inline SVG QR code to /rate/v/<ticket token>/: printed on the slip before the
     service, it opens the rating page once the visit is completed (000 §五(五)4(1) 扫描二维码评价)."""
-    from queueing.links import qr_svg
+    from common.qr import qr_svg_inline as qr_svg
 
     return qr_svg(visit_rating_url(context.get("request"), ticket))
 
@@ -84,7 +84,8 @@ def case_rating(context: dict[str, Any], case_or_receipt_no: Any) -> dict[str, A
 def case_rating_qr(context: dict[str, Any], case_or_receipt_no: Any) -> SafeString:
     """A QR code for a printed notice of a completed case (办结通知单): it opens the case's
     online rating page. Empty when the case has no rating token (not completed yet)."""
-    from queueing.links import public_url, qr_svg
+    from common.qr import public_url
+    from common.qr import qr_svg_inline as qr_svg
     from ratings.models import RatingChannel, RatingToken
 
     case = _case(case_or_receipt_no)

@@ -3,11 +3,12 @@ a served visit, and helpers that make ratings on a given day."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from common.testing import FrozenClock
 from org.models import Branch, Category, Staff, Window
 from queueing.models import Ticket
 
@@ -19,22 +20,11 @@ def at(hour: int, minute: int = 0, *, day: date = MONDAY, second: int = 0) -> da
     return datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=SHANGHAI)
 
 
-class Clock:
+class Clock(FrozenClock):
     """Both the queue's and the ratings' clock: clock.set(9, 30, day=…); clock.advance(minutes=5)."""
 
-    def __init__(self, moment: datetime) -> None:
-        self.moment = moment
-
-    def __call__(self) -> datetime:
-        return self.moment
-
     def set(self, hour: int, minute: int = 0, *, day: date = MONDAY) -> datetime:
-        self.moment = at(hour, minute, day=day)
-        return self.moment
-
-    def advance(self, **delta: float) -> datetime:
-        self.moment += timedelta(**delta)
-        return self.moment
+        return self.move_to(at(hour, minute, day=day))
 
 
 @pytest.fixture(autouse=True)
@@ -47,11 +37,10 @@ def _fresh_rate_limits():
 
 
 @pytest.fixture
-def clock(monkeypatch):
+def clock():
     c = Clock(at(9, 0))
-    monkeypatch.setattr("queueing.clock.now", c)
-    monkeypatch.setattr("ratings.clock.now", c)
-    return c
+    yield c
+    c.stop()
 
 
 @pytest.fixture

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
 
+from common.testing import FrozenClock
 from org.demo import seed_demo
 from org.models import Branch, Window
 from queueing import services as queue
@@ -31,13 +31,7 @@ SHOTS = Path("var/screenshots")
 def hall(page, monkeypatch, settings):
     """The demo centre on a Monday morning, the hall's and the ratings' clocks ticking
     with real seconds."""
-    start, origin = at(10, 0), time.monotonic()
-
-    def now():
-        return start + timedelta(seconds=time.monotonic() - origin)
-
-    monkeypatch.setattr("queueing.clock.now", now)
-    monkeypatch.setattr("ratings.clock.now", now)
+    FrozenClock(at(10, 0), tick=True)
     settings.QUEUEING_SSE_HEARTBEAT_SECONDS = 0.3
     SHOTS.mkdir(parents=True, exist_ok=True)
     seed_demo()

@@ -4,7 +4,6 @@ transaction that completes a case; these tests call it as the cases app will."""
 
 from __future__ import annotations
 
-import time
 import uuid
 from datetime import date, datetime, timedelta
 
@@ -14,6 +13,7 @@ from django.template import Context, Template
 from django.urls import reverse
 
 from common.errors import Conflict
+from common.testing import FrozenClock
 from ratings import services
 from ratings.models import HotlineCallback, Rating, RatingChannel, RatingToken
 from ratings.tests.conftest import SHANGHAI
@@ -24,10 +24,9 @@ CREDIT_CODE = "91130400MA0CXXXX02"
 
 @pytest.fixture
 def case_clock(monkeypatch):
-    moment = {"now": datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)}
-    monkeypatch.setattr("cases.clock.now", lambda: moment["now"])
-    monkeypatch.setattr("ratings.clock.now", lambda: moment["now"])
-    return moment
+    moment = FrozenClock(datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI))
+    yield moment
+    moment.stop()
 
 
 def completed_case(code: str, *, employer: bool = False):
@@ -157,8 +156,7 @@ def test_a_notice_prints_the_cases_rating_qr_code(demo, case_clock):
 def test_the_query_session_expires(client, demo, case_clock, monkeypatch):
     case, registration = completed_case("TQ001")
     client.post(reverse("case_query"), {"no": case.receipt_no, "password": registration.password})
-    later = time.time() + 10 * 3600
-    monkeypatch.setattr("time.time", lambda: later)
+    case_clock.advance(hours=10)
     assert client.post(reverse("rate_case", args=[case.receipt_no]))["Location"].startswith(
         reverse("case_query")
     )

@@ -13,6 +13,7 @@ import pytest
 from django.db import connections
 
 from common.errors import DomainError
+from common.testing import FrozenClock
 from org.demo import seed_demo
 from org.models import Staff
 from ratings import services
@@ -27,9 +28,7 @@ RACERS = 4
 
 def test_racing_ratings_of_one_visit_store_exactly_one(reference_data, monkeypatch):
     seed_demo()
-    moment = at(10, 0)
-    monkeypatch.setattr("queueing.clock.now", lambda: moment)
-    monkeypatch.setattr("ratings.clock.now", lambda: moment)
+    FrozenClock(at(10, 0))
     teller = Staff.objects.select_related("branch", "user").get(user__username="teller1")
     tickets = [serve(teller, 1) for _ in range(VISITS)]
     outcomes: Counter[str] = Counter()

@@ -413,12 +413,10 @@ def test_the_disclosure_page_shows_ratings_by_branch_and_month_without_login(cli
     assert client.get(reverse("disclosure"), {"month": "2099-01"}).status_code == 404
 
 
-def test_the_home_page_counts_open_and_overdue_follow_ups(client, bad, office):
-    from unittest import mock
-
+def test_the_home_page_counts_open_and_overdue_follow_ups(client, bad, office, clock):
     client.force_login(office)
-    with mock.patch("org.views.timezone.localdate", return_value=date(2026, 11, 25)):
-        page = client.get(reverse("home")).content.decode()
+    clock.set(10, 0, day=date(2026, 11, 25))
+    page = client.get(reverse("home")).content.decode()
     assert "差评核实整改中" in page and "整改超期" in page
     assert f"{reverse('ratings_follow_ups')}?state=overdue" in page
 

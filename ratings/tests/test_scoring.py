@@ -14,17 +14,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from common.periods import InvalidPeriod, parse_period
+from common.testing import FrozenClock
 from ratings import selectors, services
 from ratings.models import RatingChannel
-from ratings.scoring import (
-    CitizenScore,
-    InvalidPeriod,
-    callback_score,
-    citizen_score,
-    competition_ranks,
-    parse_period,
-    round_signed,
-)
+from ratings.scoring import CitizenScore, callback_score, citizen_score, competition_ranks, round_signed
 from ratings.tests.conftest import SHANGHAI, W, serve, tokens
 from rules.loader import BUNDLED_DIR, parse_bundled
 from rules.schemas import HotlineCallbackParams, WindowScoreParams
@@ -324,10 +318,7 @@ def test_the_rules_of_the_periods_last_day_score_the_whole_period(
 ):
     from rules.services import rule_set_revise
 
-    monkeypatch.setattr(
-        "rules.services.timezone",
-        SimpleNamespace(localdate=lambda: date(2026, 1, 1), now=lambda: beijing(2026, 1, 1, 9)),
-    )
+    revised_on = FrozenClock(beijing(2026, 1, 1, 9))  # a revision is written before it takes effect
     params = bundled_params("handan-2021-window-score")
     for level in params["levels"]:
         if level["level"] == 5:
@@ -339,6 +330,7 @@ def test_the_rules_of_the_periods_last_day_score_the_whole_period(
         effective_from=date(2026, 11, 1),
         note="测试：修订加分",
     )
+    revised_on.stop()
     client.force_login(office)
     october_body = _scores(client, "2026-10", "staff")
     assert october_body["rules_ref"] == "handan-2021-window-score@1"

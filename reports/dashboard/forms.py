@@ -7,8 +7,8 @@ from typing import Any
 
 from django import forms
 
+from common import clock
 from org.models import Branch
-from queueing import clock
 from reports.dashboard.constants import STAFFING_DEFAULT_WEEKS, STAFFING_WEEK_CHOICES
 from reports.dashboard.staffing import MODEL_BY_CATEGORY, MODEL_LABELS, WEEKDAY_LABELS
 

@@ -24,15 +24,14 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
 from django.http import Http404
-from django.utils import timezone
 
 from cases.models import OPEN as CASE_OPEN
 from cases.models import Case
 from cases.selectors import ON_THE_CLOCK
+from common import clock
 from complaints.models import AWAITING_REPLY, Complaint
 from org.access import branch_scope, has_role, user_roles
 from org.models import Branch, Category, Role, Window
-from queueing import clock
 from queueing.models import ACTIVE_CALL, IN_LINE, Queue, Ticket, TicketStatus, WindowStatus
 from queueing.params import queue_rules
 from ratings.models import Rating
@@ -166,7 +165,7 @@ def _complaint_scope(user: User) -> Q | None:
 def hall_dashboard(user: User, branches: list[Branch], *, now: datetime | None = None) -> HallDashboard:
     """The live figures of `branches` (already checked against the user) and their totals."""
     now = now or clock.now()
-    today = timezone.localdate(now)
+    today = clock.local_date(now)
     rules = queue_rules(today)
     target = rules.params.wait_target_minutes
     ids = [b.pk for b in branches]
@@ -197,7 +196,7 @@ def hall_dashboard(user: User, branches: list[Branch], *, now: datetime | None =
 
 def _hall_state(branch: Branch, now: datetime) -> str:
     """营业前 / 营业中 / 已轧账 (000 §二(二)1(5): after the day close no new tickets)."""
-    moment = timezone.localtime(now).time()
+    moment = clock.local(now).time()
     if moment < branch.opens_at:
         return "未开始营业"
     if moment >= branch.day_close_at:

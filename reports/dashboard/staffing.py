@@ -29,9 +29,9 @@ from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Ou
 from django.db.models.functions import Coalesce, ExtractHour, ExtractIsoWeekDay
 from django.utils import timezone
 
+from common import clock
 from common.db import reporting_alias
 from org.models import Branch, Category, Role, Window
-from queueing import clock
 from queueing.models import Ticket, TicketStatus, WindowEvent, WindowStatus
 from queueing.params import queue_rules
 from reports.dashboard import erlang
@@ -331,8 +331,8 @@ def _open_window_minutes(branch: Branch, start: date, end: date, db: str) -> dic
 
 def _spread(minutes: dict[tuple[date, int], float], begin: datetime, finish: datetime) -> None:
     """Add the interval [begin, finish) to the (local day, hour) buckets it covers."""
-    moment = timezone.localtime(begin)
-    finish = timezone.localtime(finish)
+    moment = clock.local(begin)
+    finish = clock.local(finish)
     while moment < finish:
         bucket_end = moment.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
         part_end = min(bucket_end, finish)

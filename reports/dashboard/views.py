@@ -21,9 +21,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from common import clock
 from org.access import role_required
 from org.models import Branch
-from queueing import clock
 from reports.dashboard import constants, selectors, staffing
 from reports.dashboard.forms import StaffingForm
 from reports.dashboard.staffing import STAFFING_ROLES

@@ -17,13 +17,13 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Table, TableStyle
 
 from common.db import reporting_alias
+from common.identity import scrub
+from common.periods import Period
 from complaints.analysis import Analysis, complaint_analysis, percent
 from complaints.conf import repeat_window_days
 from complaints.models import ComplaintClass, Handling
 from complaints.models import Report as HandlingReport
-from inquiries.periods import DateRange
 from reports.review.charts import bar_chart, hbar_chart
-from reports.review.figures import scrub
 from reports.review.pdf import AMBER, BLUE, GREEN, LINE, RED, Report, gap, para, stats, table
 from reports.review.weekly import centre_name
 from supervision.models import AnalysisStatus, ComplaintAnalysis
@@ -53,7 +53,7 @@ class YearAnalysis:
 
 
 def year_analysis(year: int, *, today: date | None = None) -> YearAnalysis:
-    analysis = complaint_analysis(DateRange.year(year), window_days=repeat_window_days(), today=today)
+    analysis = complaint_analysis(Period.year(year), window_days=repeat_window_days(), today=today)
     months = Counter(c.received_on.month for c in analysis.complaints)
     ids = [c.pk for c in analysis.complaints]
     # The causes as recorded: the latest handling report of each complaint (the office

@@ -14,7 +14,6 @@ wait_target_minutes".
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -26,8 +25,9 @@ from django.utils import timezone
 
 from cases.models import Case, CaseStatus, OverdueFinding
 from catalog.models import HandlingType
+from common import clock
 from common.db import reporting_alias
-from common.identity import mask_id, mask_phone
+from common.identity import scrub
 from complaints.models import Complaint
 from org.models import Branch
 from queueing.models import Appointment, AppointmentStatus, Ticket, TicketAction, TicketStatus
@@ -47,17 +47,6 @@ WEEKDAYS = "一二三四五六日"
 PERCENTILE = 90
 # Bands of the wait distribution chart, in multiples of the rule set's band width.
 WAIT_BANDS = 6
-
-
-_ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
-_MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
-
-
-def scrub(text: str) -> str:
-    """Free text a citizen wrote, with identity and mobile numbers masked
-    (1304**********0027, 138****1234) — for pages and PDFs alike."""
-    text = _ID.sub(lambda m: mask_id(m.group(0)), text)
-    return _MOBILE.sub(lambda m: mask_phone(m.group(0)), text)
 
 
 class InvalidWeek(ValueError):
@@ -406,7 +395,8 @@ def _ratings(f: WeekFigures, db: str, first: date, last: date, start_at: datetim
         .values_list("answered_at", "comments")
         .order_by("answered_at")
     ):
-        f.suggestions.append(Suggestion("12329回访", timezone.localdate(answered_at), comments))
+        if answered_at is not None:  # always, by the filter; for the type checker
+            f.suggestions.append(Suggestion("12329回访", clock.local_date(answered_at), comments))
 
 
 def _complaints(

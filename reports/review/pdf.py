@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Any
 from xml.sax.saxutils import escape
 
-from django.utils import timezone
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
@@ -31,6 +30,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from common import clock
 from documents.fonts import BOLD, REGULAR, missing_glyphs, register_fonts
 
 INK = colors.HexColor("#1c2733")
@@ -150,7 +150,7 @@ class Report:
         self.title = title
         self.header = header
         self.pagesize = landscape(A4) if landscape_pages else A4
-        self.printed_at: datetime = timezone.localtime()
+        self.printed_at: datetime = clock.local()
 
     @property
     def width(self) -> float:

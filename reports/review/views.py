@@ -10,17 +10,17 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from appraisal.models import AppraisalQuarter, QuarterStatus
 from appraisal.selectors import current_results, published_quarters, window_score_table
 from audit.services import audit_record
+from common import clock
 from common.errors import DomainError
+from common.periods import InvalidPeriod, Period, parse_period
 from documents.render import pdf_response
 from org.access import branch_scope, has_role, role_required
 from org.models import Branch, Role
-from ratings.scoring import InvalidPeriod, Period, parse_period
 from reports.review import complaints_yearly, published, weekly
 from reports.review.figures import InvalidWeek, parse_week, week_figures, week_key, week_label
 from rules.selectors import NoRulesInForce
@@ -73,7 +73,7 @@ def weekly_review_page(request: HttpRequest) -> HttpResponse:
     if code and branch is None:
         raise Http404("没有这个管理部，或您无权查看。")
     branch = branch or branches[0]
-    this_week = services.week_monday(timezone.localdate())
+    this_week = services.week_monday(clock.today())
     week_text = request.GET.get("week") or ""
     try:
         monday = parse_week(week_text) if week_text else this_week
@@ -187,7 +187,7 @@ def weekly_review_action(request: HttpRequest, branch: str, week: str) -> HttpRe
 def weekly_review_pdf(request: HttpRequest, branch: str, week: str) -> HttpResponse:
     hall = _branch(request, branch)
     monday = _week(week)
-    if monday > services.week_monday(timezone.localdate()):
+    if monday > services.week_monday(clock.today()):
         raise Http404("该周尚未开始。")
     review = WeeklyReview.objects.filter(branch=hall, week_start=monday).first()
     figures = week_figures(hall, monday, include_complaint_text=has_role(request.user, *ANALYSIS_ROLES))
@@ -206,21 +206,21 @@ def weekly_review_pdf(request: HttpRequest, branch: str, week: str) -> HttpRespo
 
 
 def _year(year: int) -> int:
-    if not 2000 <= year <= timezone.localdate().year:
+    if not 2000 <= year <= clock.today().year:
         raise Http404("只能分析 2000 年至今年的年度。")
     return year
 
 
 @role_required(*ANALYSIS_ROLES)
 def complaints_year_redirect(request: HttpRequest) -> HttpResponse:
-    return redirect("reports_complaints_year", year=timezone.localdate().year)
+    return redirect("reports_complaints_year", year=clock.today().year)
 
 
 @role_required(*ANALYSIS_ROLES)
 def complaints_year_page(request: HttpRequest, year: int) -> HttpResponse:
     data = complaints_yearly.year_analysis(_year(year))
     written = ComplaintAnalysis.objects.filter(year=year).first()
-    this_year = timezone.localdate().year
+    this_year = clock.today().year
     return render(
         request,
         "reports/review/complaints_year.html",
@@ -325,7 +325,7 @@ def _closed_periods(today: date) -> list[Period]:
 
 @role_required(*PUBLISHED_ROLES)
 def published_page(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
+    today = clock.today()
     return render(
         request,
         "reports/review/published.html",
@@ -368,7 +368,7 @@ def published_window_scores_pdf(request: HttpRequest, period: str) -> HttpRespon
         parsed = parse_period(period)
     except InvalidPeriod as exc:
         raise Http404(str(exc)) from None
-    today = timezone.localdate()
+    today = clock.today()
     if parsed.end >= today:
         raise Http404(f"{parsed.label}尚未结束，期间结束后才公示窗口评分。")
     by = "staff" if request.GET.get("by") == "staff" else "window"

@@ -7,9 +7,10 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Table, TableStyle
 
+from common.identity import scrub
 from org.models import Centre
 from reports.review.charts import bar_chart
-from reports.review.figures import WeekFigures, scrub
+from reports.review.figures import WeekFigures
 from reports.review.pdf import AMBER, BLUE, GREEN, LINE, RED, Report, gap, para, stats, table
 from supervision.models import WeeklyReview, WeeklyReviewStatus
 

@@ -45,7 +45,7 @@ from __future__ import annotations
 import math
 import random
 import sys
-import time as clock
+import time as stopwatch
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -57,7 +57,6 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import CommandError
 from django.db import connection, transaction
-from django.utils import timezone
 
 from audit.services import audit_record
 from cases import deadlines
@@ -72,6 +71,7 @@ from cases.models import (
     SupplementRequest,
 )
 from catalog.models import Matter, MatterStatus, MatterVersion
+from common import clock
 from complaints.models import Complaint, ComplaintSequence
 from org.models import Branch, Category, Centre, Department, Rank, Role, Staff, Window
 from org.services import roles_sync, staff_account_create
@@ -266,7 +266,7 @@ def generate(
             "大规模数据集（约300万排队号、100万办件、200万评价）只能写入 PostgreSQL："
             "请设置 DATABASE_URL=postgres://… 后重试；SQLite 请使用 --scale small。"
         )
-    yesterday = timezone.localdate() - timedelta(days=1)
+    yesterday = clock.today() - timedelta(days=1)
     if end > yesterday:
         out.write(f"结束日期 {end} 不早于今天，已截至 {yesterday}（模拟的是已经过去的历史）。\n")
         end = yesterday
@@ -279,7 +279,7 @@ def generate(
         ) from None
 
     spec = SCALES[scale]
-    began = clock.monotonic()
+    began = stopwatch.monotonic()
     org = _organisation(spec, seed=seed, out=out)
     writer = writer_for_connection()
     tz = ZoneInfo(settings.TIME_ZONE)
@@ -293,7 +293,7 @@ def generate(
             rows = _day(ctx, writer, day, per_day, skip=done.get(day, set()))
             total_rows += _write(writer, rows)
         if i % 10 == 0 or i == len(days):
-            elapsed = clock.monotonic() - began
+            elapsed = stopwatch.monotonic() - began
             out.write(
                 f"{day}：第 {i}/{len(days)} 个工作日，已写入 {total_rows:,} 行，"
                 f"{elapsed:,.0f} 秒（{total_rows / max(elapsed, 0.001):,.0f} 行/秒）\n"
@@ -301,7 +301,7 @@ def generate(
             out.flush()
     out.write("更新统计信息（VACUUM ANALYZE）…\n")
     writer.finish()
-    elapsed = clock.monotonic() - began
+    elapsed = stopwatch.monotonic() - began
     summary = dict.fromkeys(_SUMMARY_KEYS.values(), 0)
     summary.update({_SUMMARY_KEYS.get(k, k): v for k, v in writer.written.items()})
     summary["working_days"] = len(days)
@@ -1083,7 +1083,7 @@ def _case_life(
             return
         supplement.update(status="completed", completed_at=completed_at)
         accepted_at, after_supplement = completed_at, True
-    accepted_on = timezone.localdate(accepted_at)
+    accepted_on = clock.local_date(accepted_at)
     case.update(rules_ref=ref, accepted_at=accepted_at, accepted_on=accepted_on)
     offset = p.supplement_start_offset_days if after_supplement else p.receipt_start_offset_days
     try:
@@ -1232,7 +1232,7 @@ def _handover(
 ) -> str:
     """联办件: handed to a department involved, answered before the decision."""
     registered = accepted_at + timedelta(minutes=rng.uniform(20, 90))
-    on = timezone.localdate(registered)
+    on = clock.local_date(registered)
     limit = max(1, case["promised_days"] - 1)
     try:
         due = ctx.cal.add_workdays_from_handover(on, limit)
@@ -1279,7 +1279,7 @@ def _escalation(
 ) -> str:
     """上报件: forwarded to the higher authority, its reply before the decision."""
     forwarded = accepted_at + timedelta(minutes=rng.uniform(30, 120))
-    on = timezone.localdate(forwarded)
+    on = clock.local_date(forwarded)
     explain_after = deadlines.escalation_explain_due(
         ctx.cal, on, p.escalated_explain_after_days, p.escalated_day_unit, p.escalated_start_offset_days
     )

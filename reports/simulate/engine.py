@@ -36,6 +36,7 @@ from django.utils import timezone
 
 from audit.services import audit_record
 from common import sms
+from common.clock import Simulation as SimulatedClock
 from common.errors import DomainError
 from org.models import Branch, Rank, Role, Staff, Window
 from queueing import selectors as queue_selectors
@@ -43,7 +44,6 @@ from queueing import services as queue
 from queueing.models import Appointment, AppointmentStatus, PauseReason, Priority, Ticket, TicketStatus
 from queueing.params import queue_rules
 from reports.simulate import profile
-from reports.simulate.clock import SimulatedClock
 from reports.simulate.people import Person, person
 from workdays.calendar import CalendarNotPublished, add_workdays, is_workday
 

@@ -11,20 +11,16 @@ from datetime import date
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import Router, Schema
 
+from common import clock
+from common.api import ErrorOut
 from org.access import require_roles
 from org.auth import bearer_or_session
 from reports.stats import selectors
 from reports.stats.filters import STATS_ROLES, parse_filter
 
 router = Router()
-
-
-class ErrorOut(Schema):
-    error: str
-    message: str
 
 
 class PeriodOut(Schema):
@@ -137,5 +133,5 @@ def stats_section(
         }.items()
         if v
     }
-    f = parse_filter(request.user, params, today=timezone.localdate())
+    f = parse_filter(request.user, params, today=clock.today())
     return section_out(selectors.SECTIONS[section](f))

@@ -26,6 +26,7 @@ from django.db.models import DateTimeField, FloatField, Func, Q, Value
 from django.db.models.functions import Coalesce, ExtractHour
 from django.utils import timezone
 
+from common import clock
 from common.db import reporting_alias
 from queueing.models import (
     Ticket,
@@ -174,7 +175,7 @@ def ticket_rows(
     if not days:
         return out
     alias = reporting_alias()
-    now = now or timezone.now()
+    now = now or clock.now()
     tz = timezone.get_current_timezone()
     targets, out.rules_refs = _targets(days)
 
@@ -263,7 +264,7 @@ def ticket_rows(
         "ticket__category",
         "ticket__taken_at",
     ):
-        hour = timezone.localtime(taken_at, tz).hour
+        hour = clock.local(taken_at, tz).hour
         _add(
             out.tickets,
             (day, day.weekday(), branch_id, window_id, staff_id, category, hour),
@@ -305,7 +306,7 @@ def _window_rows(
 
     def close(window_id: int, until: datetime) -> None:
         since, status, staff_id, branch_id, _ = open_since.pop(window_id)
-        day = timezone.localtime(since, tz).date()
+        day = clock.local(since, tz).date()
         seconds = max(0, round((until - since).total_seconds()))
         if day not in wanted or not seconds:
             return
@@ -315,15 +316,15 @@ def _window_rows(
         _add(out.windows, (day, branch_id, window_id, staff_id), WINDOW_MEASURES, **values)
 
     def day_end(since: datetime, closes_at: time) -> datetime:
-        local = timezone.localtime(since, tz)
+        local = clock.local(since, tz)
         end = datetime.combine(local.date(), closes_at, tzinfo=tz)
         end = max(end, since)
-        return min(end, now) if local.date() == timezone.localdate(now) else end
+        return min(end, now) if local.date() == clock.local_date(now) else end
 
     for window_id, branch_id, closes_at, at, to_status, staff_id in rows:
         if window_id in open_since:
             since = open_since[window_id][0]
-            if timezone.localtime(since, tz).date() != timezone.localtime(at, tz).date():
+            if clock.local(since, tz).date() != clock.local(at, tz).date():
                 close(window_id, day_end(since, open_since[window_id][4]))
             else:
                 close(window_id, at)

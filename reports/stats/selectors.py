@@ -20,6 +20,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 
+from common import clock
 from common.db import reporting_alias
 from org.models import Branch, Category, Staff, Window
 from reports.models import (
@@ -1015,7 +1016,6 @@ def case_section(f: StatsFilter) -> Section:
         )[:500]
     )
     names.update(matter_names(r[2] for r in overdue_cases if r[2] not in names))
-    from django.utils import timezone
 
     from cases.models import CaseStatus
 
@@ -1045,7 +1045,7 @@ def case_section(f: StatsFilter) -> Section:
                     mask_phone(r[5]),
                     r[6],
                     r[7],
-                    timezone.localdate(r[8]) if r[8] else None,
+                    clock.local_date(r[8]) if r[8] else None,
                     CaseStatus(r[9]).label,
                 ]
                 for r in overdue_cases

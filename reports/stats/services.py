@@ -13,9 +13,9 @@ from datetime import date, timedelta
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import timezone
 
 from audit.services import audit_record
+from common import clock
 from common.errors import DomainError
 from reports.models import (
     Grain,
@@ -38,14 +38,14 @@ def _actor_label(actor: Actor) -> str:
 def rollup_day(*, actor: Actor, day: date, today: date | None = None, month: bool = True) -> dict[str, int]:
     """Recompute `day` (tickets, windows, ratings). Returns the number of rows per kind.
     With `month`, the day's month is rebuilt too when every day of it is rolled up."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     if day >= today:
         raise DomainError(
             f"{day:%Y-%m-%d} 尚未结束，不能汇总；统计页面实时计算当天的数据。",
             code="day_not_closed",
             status=400,
         )
-    now = timezone.now()
+    now = clock.now()
     label = _actor_label(actor)[:100]
     tickets = rollup.ticket_rows([day], now=now)
     ratings = rollup.rating_rows([day])
@@ -147,14 +147,14 @@ _MONTH_TABLES: tuple[tuple[type, str, tuple[str, ...], tuple[str, ...]], ...] = 
 def rollup_month(*, actor: Actor, month: date, today: date | None = None) -> int | None:
     """Rebuild the month rows of `month` (its 1st) from its day rows, when the month has
     ended and every day of it is rolled up; None when it cannot be built yet."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     days = _month_days(month)
     if days[-1] >= today:
         return None
     rolled = RollupRun.objects.filter(kind=RollupKind.TICKETS, day__range=(days[0], days[-1])).count()
     if rolled < len(days):
         return None
-    now = timezone.now()
+    now = clock.now()
     total = 0
     with transaction.atomic():
         for model, date_field, dims, measures in _MONTH_TABLES:
@@ -192,7 +192,7 @@ def rollup_range(
     *, actor: Actor, start: date, end: date, today: date | None = None
 ) -> dict[date, dict[str, int]]:
     """Recompute every day from `start` to `end` (each day in its own transaction)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     end = min(end, today - timedelta(days=1))
     done: dict[date, dict[str, int]] = {}
     months: set[date] = set()

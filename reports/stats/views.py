@@ -8,9 +8,9 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
 from audit.services import audit_record
+from common import clock
 from common.db import reporting_alias
 from org.access import role_required
 from org.models import Branch, Category, Staff, Window
@@ -85,7 +85,7 @@ def stats_page(request: HttpRequest, section: str = "queue") -> HttpResponse:
     build = selectors.SECTIONS.get(section)
     if build is None:
         raise Http404("没有这个统计页面。")
-    today = timezone.localdate()
+    today = clock.today()
     error = ""
     f: StatsFilter | None = None
     try:

@@ -12,10 +12,10 @@ from datetime import date, timedelta
 import pytest
 from django.core.management.base import CommandError
 from django.db import connection
-from django.utils import timezone
 
 from audit.models import AuditEvent
 from cases.models import Case, CaseSequence, CaseStatus, OverdueFinding
+from common import clock
 from common.identity import validate_mobile, validate_resident_id, validate_uscc
 from complaints.models import Complaint
 from queueing.models import Appointment, Ticket, TicketCounter, TicketStatus
@@ -80,7 +80,7 @@ def test_it_writes_nothing_on_a_rest_day(bulk):
 
 def test_every_ticket_has_its_timestamps_in_order_and_its_local_date(bulk):
     for t in Ticket.objects.all():
-        assert timezone.localdate(t.taken_at) == t.service_date
+        assert clock.local_date(t.taken_at) == t.service_date
         assert t.queued_at == t.taken_at
         if t.status == TicketStatus.DONE:
             assert t.taken_at <= t.called_at <= t.started_at <= t.finished_at
@@ -115,7 +115,7 @@ def test_ratings_link_the_service_they_rate(bulk):
     for r in Rating.objects.select_related("ticket", "token", "case"):
         assert r.token.ticket_id == r.ticket_id and r.token.case_id == r.case_id
         assert r.rated_at >= r.token.created_at and r.rated_at < r.token.expires_at
-        assert timezone.localdate(r.rated_at) == r.rated_on
+        assert clock.local_date(r.rated_at) == r.rated_on
         if r.ticket is not None:
             assert r.ticket.status == TicketStatus.DONE
             ticket = r.ticket
@@ -146,7 +146,7 @@ def test_cases_have_unique_receipts_and_consistent_deadlines(bulk):
         prefix = f"{c.branch.code}-{c.received_on:%Y%m%d}-"
         assert c.receipt_no.startswith(prefix)
         per_branch_day[c.branch_id, c.received_on].append(int(c.receipt_no[len(prefix) :]))
-        assert timezone.localdate(c.received_at) == c.received_on
+        assert clock.local_date(c.received_at) == c.received_on
         if c.ticket is not None:
             assert c.ticket.status == TicketStatus.DONE and c.received_at >= c.ticket.started_at
         if c.applicant_id_number:
@@ -165,7 +165,7 @@ def test_cases_have_unique_receipts_and_consistent_deadlines(bulk):
             assert c.deadline >= c.promised_deadline
         if c.decided_at is not None:
             assert c.accepted_at <= c.decided_at
-        late = c.decided_at is not None and timezone.localdate(c.decided_at) > c.deadline
+        late = c.decided_at is not None and clock.local_date(c.decided_at) > c.deadline
         assert c.overdue == OverdueFinding.objects.filter(case=c).exists()
         if late:
             assert c.overdue

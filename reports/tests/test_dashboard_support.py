@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from common.testing import FrozenClock
 from org.models import Branch, Category, Staff, Window
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -22,29 +23,16 @@ def at(hour: int, minute: int = 0, *, day: date = MONDAY, second: int = 0) -> da
     return datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=SHANGHAI)
 
 
-class Clock:
+class Clock(FrozenClock):
     """The hall's clock (queueing, ratings and cases read it): clock.set(9, 30)."""
 
-    def __init__(self, moment: datetime) -> None:
-        self.moment = moment
-
-    def __call__(self) -> datetime:
-        return self.moment
-
     def set(self, hour: int, minute: int = 0, *, day: date = MONDAY) -> datetime:
-        self.moment = at(hour, minute, day=day)
-        return self.moment
-
-    def advance(self, **delta: float) -> datetime:
-        self.moment += timedelta(**delta)
-        return self.moment
+        return self.move_to(at(hour, minute, day=day))
 
 
 def install_clock(monkeypatch, moment: datetime) -> Clock:
-    c = Clock(moment)
-    for module in ("queueing.clock.now", "ratings.clock.now", "cases.clock.now"):
-        monkeypatch.setattr(module, c)
-    return c
+    """The clock stopped at `moment` until the end of the test (conftest stops it)."""
+    return Clock(moment)
 
 
 def window(branch: Branch, number: int) -> Window:

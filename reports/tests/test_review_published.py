@@ -7,10 +7,10 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from appraisal.models import AppraisalQuarter, AppraisalResult
 from audit.models import AuditEvent
+from common import clock
 from org.models import Staff
 from reports.tests.test_review_helpers import pdf_text, user
 
@@ -30,7 +30,7 @@ def quarters(db):
         publication=2,
         rules_ref="002-appraisal@1",
         opened_by=opener,
-        published_at=timezone.now(),
+        published_at=clock.now(),
         note="如有异议，请于公示之日起五个工作日内向业务管理处反映。",
     )
     AppraisalQuarter.objects.create(
@@ -76,7 +76,9 @@ def test_the_published_page_lists_only_published_quarters(client, quarters):
     assert client.get(reverse("reports_published")).status_code == 403
     client.force_login(user("head", "HD01"))
     html = client.get(reverse("reports_published")).content.decode()
-    assert "2026年第1季度" in html and "2026年第2季度" not in html
+    # The quarters' list (the window scores list every ended period beside it).
+    quarters_list = html[html.index('id="quarters"') : html.index('id="periods"')]
+    assert "2026年第1季度" in quarters_list and "2026年第2季度" not in quarters_list
     assert reverse("reports_published_appraisal", args=["2026-Q1"]) in html
 
 
@@ -107,7 +109,7 @@ def test_an_unpublished_or_unknown_quarter_is_a_404(client, quarters):
 
 
 def test_window_scores_print_for_an_ended_period_and_the_heads_own_branch(client, quarters):
-    today = timezone.localdate()
+    today = clock.today()
     last_month = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
     head = user("head", "WA01")
     client.force_login(head)

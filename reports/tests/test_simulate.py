@@ -17,7 +17,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import F, Max, Q
-from django.utils import timezone
+
+from common import clock
 
 START, END = date(2026, 10, 8), date(2026, 10, 11)
 WORKING_DAYS = {date(2026, 10, 8), date(2026, 10, 9), date(2026, 10, 10)}
@@ -45,7 +46,7 @@ def fingerprint(day: date) -> list[tuple[object, ...]]:
             t.display_number,
             t.category,
             t.status,
-            timezone.localtime(t.called_at).strftime("%H:%M") if t.called_at else None,
+            clock.local(t.called_at).strftime("%H:%M") if t.called_at else None,
         )
         for t in rows.select_related("branch")
     ]
@@ -95,7 +96,7 @@ def test_tickets_are_taken_within_opening_hours_and_none_after_the_day_close(his
     from queueing.models import Ticket
 
     for ticket in Ticket.objects.select_related("branch"):
-        taken = timezone.localtime(ticket.taken_at).time()
+        taken = clock.local(ticket.taken_at).time()
         assert ticket.branch.opens_at <= taken < ticket.branch.day_close_at, ticket
 
 
@@ -136,7 +137,7 @@ def test_every_step_writes_its_event_and_audit_row_at_the_simulated_time(history
         | Q(action__startswith="case.")
         | Q(action__startswith="ratings.")
     )
-    days = {timezone.localtime(at).date() for at in simulated.values_list("at", flat=True)}
+    days = {clock.local(at).date() for at in simulated.values_list("at", flat=True)}
     assert days & WORKING_DAYS == WORKING_DAYS
     assert min(days) >= date(2026, 10, 2) and max(days) <= END
     # A ticket's own times are the moments of its events (a transferred ticket is called twice).
@@ -203,7 +204,7 @@ def test_the_hotline_calls_back_withdrawal_and_loan_visits_on_the_next_working_d
     assert callbacks.filter(status=CallbackStatus.COMPLETED).exists()
     answered = callbacks.exclude(answered_at=None)
     for callback in answered[:100]:
-        assert timezone.localdate(callback.answered_at) > callback.service_on
+        assert clock.local_date(callback.answered_at) > callback.service_on
 
 
 def test_inspections_and_patrols_are_recorded(history: History) -> None:

@@ -12,6 +12,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from common import clock
+
 
 def simulate(**options: object) -> str:
     out = StringIO()
@@ -50,7 +52,7 @@ def test_bad_arguments_are_refused_with_a_message_in_chinese(db, options, messag
 
 
 def test_a_period_ending_today_or_later_is_refused(db) -> None:
-    today = timezone.localdate()
+    today = clock.today()
     with pytest.raises(CommandError, match="结束日期最晚为昨天"):
         simulate(start=today.isoformat(), end=today.isoformat())
 
@@ -71,18 +73,19 @@ def test_the_simulated_clock_moves_field_defaults_and_restores_them() -> None:
     from datetime import datetime
 
     from audit.models import AuditEvent
-    from reports.simulate.clock import SimulatedClock
+    from common import clock
+    from common.clock import Simulation
 
-    clock = SimulatedClock()
+    simulation = Simulation()
     moment = timezone.make_aware(datetime.combine(date(2026, 10, 9), time(10, 30)))
     field = AuditEvent._meta.get_field("at")
-    with clock.installed():
-        clock.set(moment)
-        assert timezone.now() == moment
-        assert timezone.localdate() == date(2026, 10, 9)
+    with simulation.installed():
+        simulation.set(moment)
+        assert clock.now() == moment
+        assert clock.today() == date(2026, 10, 9)
         assert field.get_default() == moment
     assert field.get_default() != moment
-    assert timezone.now() != moment
+    assert clock.now() != moment
 
 
 def test_bulk_mode_says_so_when_the_bulk_generator_is_missing(db, monkeypatch) -> None:

@@ -8,8 +8,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
 
+from common import clock
 from org.models import Branch, Centre, Role, Window
 from queueing.models import TicketStatus
 from reports.stats.testing import make_ticket, window_day
@@ -29,7 +29,7 @@ def history(reference_data, make_user):
         Window.objects.create(branch=branch, number=n, categories=["withdrawal", "loan"]) for n in (1, 2)
     ]
     staff = [make_user(Role.TELLER, branch=branch).staff for _ in windows]
-    today = timezone.localdate()
+    today = clock.today()
     for back in range(21, -1, -1):
         day = today - timedelta(days=back)
         if day.weekday() >= 5:

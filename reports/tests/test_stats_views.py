@@ -8,9 +8,9 @@ from datetime import timedelta
 from io import BytesIO
 
 import pytest
-from django.utils import timezone
 from openpyxl import load_workbook
 
+from common import clock
 from org.models import Branch, Centre, Role, Window
 from queueing.models import TicketStatus
 from reports.stats.testing import at, make_ticket
@@ -28,7 +28,7 @@ def hall(db, make_user):
     w9 = Window.objects.create(branch=other, number=1, categories=["withdrawal"])
     s1 = make_user(Role.TELLER, branch=branch).staff
     s9 = make_user(Role.TELLER, branch=other).staff
-    today = timezone.localdate()
+    today = clock.today()
     for day in (today - timedelta(days=1), today):
         for i in range(3):
             make_ticket(
@@ -149,7 +149,7 @@ def test_the_query_count_does_not_grow_with_the_number_of_windows_and_staff(clie
     client.get("/stats/?period=today")
     with CaptureQueriesContext(connection) as before:
         client.get("/stats/?period=today")
-    day = timezone.localdate()
+    day = clock.today()
     for n in range(2, 8):
         w = Window.objects.create(branch=hall["branch"], number=n, categories=["withdrawal"])
         s = make_user(Role.TELLER, branch=hall["branch"]).staff
@@ -239,7 +239,7 @@ def test_the_case_export_masks_the_applicants(client, hall, make_user):
 
     user = make_user(Role.TELLER, branch=hall["branch"])
     version = MatterVersion.objects.select_related("matter").order_by("pk").first()
-    today = timezone.localdate()
+    today = clock.today()
     Case.objects.create(
         receipt_no="HDV1-X-0001",
         idempotency_key=uuid.uuid4(),
@@ -289,10 +289,10 @@ def test_the_rollup_command_rolls_up_yesterday_and_refuses_today(hall):
     from reports.models import RollupRun, TicketRollup
 
     call_command("reports_rollup")
-    yesterday = timezone.localdate() - timedelta(days=1)
+    yesterday = clock.today() - timedelta(days=1)
     assert RollupRun.objects.filter(day=yesterday).count() == 2
     assert TicketRollup.objects.filter(service_date=yesterday).exists()
     with pytest.raises(CommandError, match="尚未结束"):
-        call_command("reports_rollup", "--date", timezone.localdate().isoformat())
+        call_command("reports_rollup", "--date", clock.today().isoformat())
     with pytest.raises(CommandError, match="无效"):
         call_command("reports_rollup", "--date", "yesterday")

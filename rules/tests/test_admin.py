@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from audit.models import AuditEvent
+from common import clock
 from rules.models import RuleKind, RuleSet
 from rules.selectors import rule_set_latest, rules_in_force
 
@@ -28,7 +28,7 @@ def _revise_url(code: str = WINDOW) -> str:
 
 
 def _days(n: int) -> str:
-    return (timezone.localdate() + timedelta(days=n)).isoformat()
+    return (clock.today() + timedelta(days=n)).isoformat()
 
 
 @pytest.fixture
@@ -109,7 +109,7 @@ def test_an_admin_revises_a_rule_set_from_a_future_date(admin_client):
     assert response.status_code == 302
     row = rule_set_latest(WINDOW)
     assert (row.version, row.effective_from.isoformat(), row.note) == (2, _days(5), "每年至少四次")
-    assert rules_in_force(RuleKind.WINDOW_SCORE, timezone.localdate()).rule_set.version == 1
+    assert rules_in_force(RuleKind.WINDOW_SCORE, clock.today()).rule_set.version == 1
     event = AuditEvent.objects.for_object(row).get()
     assert event.action == "rules.rule_set.revise"
     assert event.actor == row.created_by == response.wsgi_request.user
@@ -147,9 +147,9 @@ def test_an_admin_adopts_the_alternative_complaint_penalty(admin_client):
     assert admin_client.get(url).status_code == 200
     response = admin_client.post(url, {"effective_from": _days(10), "note": "改按逐次处罚"})
     assert response.status_code == 302
-    assert rules_in_force(
-        RuleKind.COMPLAINT_PENALTY, timezone.localdate() + timedelta(days=10)
-    ).rule_set.code == ("anqing-2019-complaint-penalty")
+    assert rules_in_force(RuleKind.COMPLAINT_PENALTY, clock.today() + timedelta(days=10)).rule_set.code == (
+        "anqing-2019-complaint-penalty"
+    )
     refused = admin_client.post(
         reverse("admin:rules_ruleset_adopt", args=[_pk("xinjian-2018-complaint-penalty")]),
         {"effective_from": _days(3)},

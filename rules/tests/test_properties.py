@@ -7,11 +7,11 @@ from __future__ import annotations
 import copy
 from datetime import timedelta
 
-from django.utils import timezone
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
+from common import clock
 from common.errors import DomainError
 from rules.models import RuleKind, RuleSet
 from rules.selectors import rule_set_latest
@@ -36,7 +36,7 @@ class TimelineTests(TestCase):
     @settings(max_examples=75, deadline=None)
     @given(operations)
     def test_exactly_one_version_of_a_kind_is_in_force_on_every_day(self, ops):
-        today = timezone.localdate()
+        today = clock.today()
         window = [today + timedelta(days=n) for n in range(-3, HORIZON)]
         before = {day: self._in_force(day) for day in window if day <= today}
         for action, code, offset, amount in ops:

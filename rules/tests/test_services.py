@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
 
 from audit.models import AuditEvent
+from common import clock
 from common.errors import Conflict, DomainError
 from rules.loader import Outcome, load_bundled, read_bundled
 from rules.models import ImmutableRuleSetError, RuleKind, RuleSet
@@ -23,7 +23,7 @@ WINDOW = "handan-2021-window-score"
 
 
 def days(n: int):
-    return timezone.localdate() + timedelta(days=n)
+    return clock.today() + timedelta(days=n)
 
 
 def _window_params(**changes):

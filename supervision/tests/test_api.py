@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from django.utils import timezone
 
+from common import clock
 from org.models import Branch
 from org.services import api_token_issue
 from supervision import services
@@ -72,7 +72,7 @@ def test_inspections_of_a_period(client, users):
         content_type="application/json",
         **bearer(users["inspector1"]),
     )
-    today = timezone.localdate()
+    today = clock.today()
     rows = client.get(f"/api/v1/inspections?period={today:%Y-%m}", **bearer(users["head1"])).json()
     assert len(rows) == 1 and rows[0]["sheet_score"] == 100
     assert client.get(f"/api/v1/inspections?period={today:%Y-%m}", **bearer(users["head_wa"])).json() == []
@@ -109,9 +109,9 @@ def test_overdue_notices_and_facilities_needing_attention(client, users):
         actor=users["office1"],
         finding=finding,
         requirements="补齐",
-        deadline=timezone.localdate() + timedelta(days=3),
+        deadline=clock.today() + timedelta(days=3),
     )
-    IssueNotice.objects.filter(pk=notice.pk).update(deadline=timezone.localdate() - timedelta(days=1))
+    IssueNotice.objects.filter(pk=notice.pk).update(deadline=clock.today() - timedelta(days=1))
     rows = client.get("/api/v1/issue-notices?view=overdue", **bearer(users["head_wa"])).json()
     assert [(r["no"], r["overdue"]) for r in rows] == [(notice.no, True)]
     assert client.get("/api/v1/issue-notices?view=overdue", **bearer(users["head1"])).json() == []
@@ -121,7 +121,7 @@ def test_overdue_notices_and_facilities_needing_attention(client, users):
         kind="extinguisher",
         name="灭火器",
         location="入口",
-        valid_until=timezone.localdate() - timedelta(days=1),
+        valid_until=clock.today() - timedelta(days=1),
     )
     rows = client.get("/api/v1/facilities/attention", **bearer(users["inspector1"])).json()
     assert [(r["location"], r["state"]) for r in rows] == [("入口", "expired")]

@@ -8,8 +8,8 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import timezone
 
+from common import clock
 from common.errors import DomainError
 from org.models import Branch
 from supervision import services
@@ -24,7 +24,7 @@ def _register(users, days: int, who="office1", branch="HD01", **kw):
         kind="extinguisher",
         name="干粉灭火器 MFZ/ABC4",
         location=kw.pop("location", "大厅入口"),
-        valid_until=timezone.localdate() + timedelta(days=days),
+        valid_until=clock.today() + timedelta(days=days),
         **kw,
     )
 
@@ -36,8 +36,7 @@ def test_states_follow_the_validity_date_and_the_warning_days(users, settings):
     _register(users, 30, location="C")
     _register(users, 31, location="D")
     states = {
-        s.facility.location: (s.state, s.label)
-        for s in facilities(users["office1"], today=timezone.localdate())
+        s.facility.location: (s.state, s.label) for s in facilities(users["office1"], today=clock.today())
     }
     assert states == {
         "A": ("expired", "已过期1天"),
@@ -45,7 +44,7 @@ def test_states_follow_the_validity_date_and_the_warning_days(users, settings):
         "C": ("expiring", "30天后到期"),
         "D": ("ok", "在有效期内"),
     }
-    assert [s.facility.location for s in facilities_needing_attention(today=timezone.localdate())] == [
+    assert [s.facility.location for s in facilities_needing_attention(today=clock.today())] == [
         "A",
         "B",
         "C",
@@ -54,7 +53,7 @@ def test_states_follow_the_validity_date_and_the_warning_days(users, settings):
 
 def test_renewing_sets_a_new_date_with_an_event(users):
     f = _register(users, -3)
-    today = timezone.localdate()
+    today = clock.today()
     with pytest.raises(DomainError, match="晚于检查"):
         services.facility_renew(
             actor=users["inspector1"], facility=f, valid_until=today, checked_on=today, note="年检"
@@ -83,7 +82,7 @@ def test_retired_facilities_drop_out_of_the_warnings(users):
     services.facility_retire(actor=users["office1"], facility=f, reason="报废")
     f.refresh_from_db()
     assert f.status == FacilityStatus.RETIRED
-    assert facilities_needing_attention(today=timezone.localdate()) == []
+    assert facilities_needing_attention(today=clock.today()) == []
 
 
 def test_the_command_lists_what_needs_attention_and_fails_on_an_expired_one(users):

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from audit.models import AuditEvent
+from common import clock
 from common.errors import DomainError
 from supervision import services
 from supervision.models import InspectionStatus, Upload, Violation
@@ -149,10 +150,9 @@ def test_voiding_reverses_the_ledger_lines_and_stops_counting(users):
 
 
 def test_an_inspection_in_the_future_or_of_an_inactive_person_is_refused(users):
-    from django.utils import timezone
 
     with pytest.raises(DomainError, match="晚于现在"):
-        record(users, inspected_at=timezone.now() + timedelta(days=1))
+        record(users, inspected_at=clock.now() + timedelta(days=1))
     s = staff("1103")
     s.is_active = False
     s.save(update_fields=["is_active"])

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from common.errors import DomainError
-from inquiries.periods import DateRange
+from common.periods import Period
 from org.models import Branch
 from supervision import services
 from supervision.models import PatrolStatus, PatrolSummary, SummaryStatus, Violation
@@ -83,7 +83,7 @@ def test_the_grid_shows_every_working_day_and_round_and_what_is_missing(users):
     patrol(users, "2026-03-02")
     patrol(users, "2026-03-02", round_code="afternoon")
     patrol(users, "2026-03-03")
-    grid = patrol_grid(Branch.objects.get(code="HD01"), DateRange.month(2026, 3), today=date(2026, 3, 4))
+    grid = patrol_grid(Branch.objects.get(code="HD01"), Period.month(2026, 3), today=date(2026, 3, 4))
     assert [d for d, _ in grid.rows] == [date(2026, 3, 2), date(2026, 3, 3), date(2026, 3, 4)]
     assert (grid.recorded, grid.missing, grid.unsigned) == (3, 3, 3)
 

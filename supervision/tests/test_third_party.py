@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from django.utils import timezone
 
+from common import clock
 from common.errors import DomainError
 from org.models import Branch
 from supervision import services
@@ -46,7 +46,7 @@ def _issue(users, finding, days=10):
         actor=users["office1"],
         finding=finding,
         requirements="自查自纠，报送整改报告和个人检查",
-        deadline=timezone.localdate() + timedelta(days=days),
+        deadline=clock.today() + timedelta(days=days),
     )
 
 
@@ -168,7 +168,7 @@ def test_without_a_named_person_the_branch_explains_why_no_self_examination(user
 
 def test_overdue_notices_are_listed(users, finding):
     notice = _issue(users, finding)
-    today = timezone.localdate()
+    today = clock.today()
     IssueNotice.objects.filter(pk=notice.pk).update(deadline=today - timedelta(days=1))
     assert [n.no for n in notices(users["office1"], view="overdue", today=today)] == [notice.no]
     assert notice_counts(users["head1"], today)["overdue"] == 1

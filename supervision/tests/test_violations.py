@@ -9,8 +9,9 @@ from datetime import date
 import pytest
 
 from audit.models import AuditEvent
+from common import clock
 from common.errors import DomainError
-from inquiries.periods import DateRange
+from common.periods import Period
 from supervision import services
 from supervision.models import (
     EntryKind,
@@ -25,7 +26,7 @@ from supervision.models import (
 from supervision.selectors import ledger, month_count
 from supervision.tests.conftest import badge, patrol, staff
 
-MARCH = DateRange.month(2026, 3)
+MARCH = Period.month(2026, 3)
 
 
 def test_a_patrol_violation_is_fined_with_the_rule_sets_amount(users):
@@ -182,9 +183,8 @@ def test_sending_a_report_twice_is_refused(users):
 
 
 def test_a_manual_violation_cannot_be_in_the_future_and_needs_what_shows_it(users):
-    from django.utils import timezone
 
-    tomorrow = timezone.localdate().replace(day=1).replace(year=timezone.localdate().year + 1)
+    tomorrow = clock.today().replace(day=1).replace(year=clock.today().year + 1)
     with pytest.raises(DomainError, match="晚于今天"):
         services.violation_record(
             actor=users["office1"], item_code="1", occurred_on=tomorrow, staff=staff("1101"), note="x"

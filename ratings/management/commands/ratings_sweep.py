@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from ratings import clock
+from common import clock
 from ratings.models import FollowUp
 from ratings.selectors import follow_up_overdue_q
 from ratings.services import follow_ups_fill_deadlines

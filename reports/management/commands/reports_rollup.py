@@ -16,8 +16,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
+from common import clock
 from common.errors import DomainError
 from reports.stats.services import rollup_day, rollup_month
 
@@ -38,7 +38,7 @@ class Command(BaseCommand):
         group.add_argument("--since", help="从这一天起汇总到昨天（YYYY-MM-DD）")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        today = timezone.localdate()
+        today = clock.today()
         if options["date"]:
             days = [_day(options["date"])]
         elif options["since"]:

@@ -21,9 +21,9 @@ from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError, transaction
 from django.test.utils import override_settings
-from django.utils import timezone
 
 from audit.services import audit_record
+from common import clock
 from common.errors import DomainError
 from queueing.models import Ticket
 from reports.simulate import profile
@@ -100,7 +100,7 @@ class Command(BaseCommand):
         parser.add_argument("--scale", default="large", help="批量生成的规模（与 --bulk 一起使用）")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        today = timezone.localdate()
+        today = clock.today()
         start, end = self._period(options, today)
         if options["if_empty"]:
             history = Ticket.objects.filter(service_date__lt=today).exclude(taken_by=DEMO_TICKET_LABEL)

@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
 from audit.services import audit_record
+from common import clock
 from supervision.selectors import facilities_needing_attention
 
 
@@ -24,7 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--days", type=int, default=None, help="提前提示的天数（默认取产品设置）")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        today = timezone.localdate()
+        today = clock.today()
         rows = facilities_needing_attention(today=today, warn_days=options["days"])
         for s in rows:
             f = s.facility

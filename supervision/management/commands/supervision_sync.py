@@ -11,8 +11,8 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
+from common import clock
 from supervision.services import violation_sync_sources
 
 
@@ -20,7 +20,7 @@ class Command(BaseCommand):
     help = "把有效投诉处罚和违反首问负责制记录同步到违规处罚台账。"
 
     def handle(self, *args: Any, **options: Any) -> None:
-        today = timezone.localdate()
+        today = clock.today()
         start = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
         result = violation_sync_sources(actor="supervision_sync", start=start, end=today)
         self.stdout.write(

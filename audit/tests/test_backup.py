@@ -24,8 +24,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from audit.models import AuditEvent
-from common.backup import (
+from audit.backup import (
     MANIFEST,
     archive_open,
     backups_prune,
@@ -33,6 +32,8 @@ from common.backup import (
     target_counts,
     target_from_url,
 )
+from audit.models import AuditEvent
+from common.testing import FrozenClock
 from org.models import Branch, Category
 from queueing.models import Ticket
 from queueing.services import ticket_take
@@ -48,7 +49,7 @@ def hall(reference_data, monkeypatch, settings, tmp_path):
     from org.demo import seed_demo
 
     seed_demo()
-    monkeypatch.setattr("queueing.clock.now", lambda: MONDAY_9)
+    FrozenClock(MONDAY_9)
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.BACKUP_DIR = tmp_path / "backups"
     (tmp_path / "media" / "staff").mkdir(parents=True)

@@ -1,10 +1,11 @@
-"""Remembers the current request's user and client address for the audit log, so
-services can record them without every call passing the request along."""
+"""The current request's client address, for the audit log and the rate limits, so
+services can record it without every call passing the request along."""
 
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -23,6 +24,17 @@ _current: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar
 
 def current_request_context() -> RequestContext | None:
     return _current.get()
+
+
+@contextmanager
+def without_client_address() -> Iterator[None]:
+    """Record what happens inside without the client's address (an anonymous survey
+    answer must not point to the rater's desk)."""
+    token = _current.set(RequestContext(client_ip=None))
+    try:
+        yield
+    finally:
+        _current.reset(token)
 
 
 def client_ip(request: HttpRequest) -> str | None:

@@ -43,7 +43,8 @@ import django
 from django.conf import settings
 from django.db import connections
 from django.db.migrations.loader import MigrationLoader
-from django.utils import timezone
+
+from common import clock
 
 FORMAT = 1
 ARCHIVE_PREFIX = "wsm-backup-"
@@ -349,7 +350,7 @@ def backup_create(
     appears under its final name only once complete (written as *.partial, then renamed)."""
     target = target or configured_target()
     media_root = Path(media_root or settings.MEDIA_ROOT)
-    moment = timezone.localtime(now or timezone.now())
+    moment = clock.local(now or clock.now())
     output_dir.mkdir(parents=True, exist_ok=True)
     name = f"{ARCHIVE_PREFIX}{moment:%Y%m%d-%H%M%S}{ARCHIVE_SUFFIX}"
     final = output_dir / name
@@ -523,7 +524,7 @@ def _restore_sqlite(archive: Archive, target: Target, say: Say) -> Path | None:
         raise BackupError(f"备份中的 SQLite 数据库未通过完整性检查：{result}")
     safety: Path | None = None
     if dest_path.exists():
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+        stamp = clock.local().strftime("%Y%m%d-%H%M%S")
         safety = dest_path.with_name(f"{dest_path.name}.pre-restore-{stamp}")
         say(f"保存恢复前的数据库副本 {safety} …")
         live = sqlite3.connect(str(dest_path), timeout=60)
@@ -577,7 +578,7 @@ def _restore_media(archive: Archive, media_root: Path, say: Say) -> Path | None:
     previous: Path | None = None
     try:
         if media_root.exists():
-            stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+            stamp = clock.local().strftime("%Y%m%d-%H%M%S")
             previous = media_root.with_name(f"{media_root.name}.pre-restore-{stamp}")
             media_root.rename(previous)
         staging.rename(media_root)

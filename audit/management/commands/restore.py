@@ -18,8 +18,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from audit.services import audit_record
-from common.backup import (
+from audit.backup import (
     BackupError,
     archive_check_migrations,
     archive_open,
@@ -27,6 +26,7 @@ from common.backup import (
     configured_target,
     target_from_url,
 )
+from audit.services import audit_record
 
 ACTOR = "manage.py restore"
 

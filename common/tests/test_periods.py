@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from inquiries.periods import DateRange
+from common.periods import Period
 
 
 @pytest.mark.parametrize(
@@ -20,16 +20,16 @@ from inquiries.periods import DateRange
     ],
 )
 def test_the_window_containing_a_day_is_the_calendar_period(period, day, start, end, label):
-    window = DateRange.containing(period, day)
+    window = Period.containing(period, day)
     assert (window.start, window.end, window.label) == (start, end, label)
 
 
 def test_a_free_range_is_labelled_by_its_dates_and_refuses_to_run_backwards():
-    assert DateRange(date(2026, 3, 2), date(2026, 3, 9)).label == "2026-03-02 至 2026-03-09"
+    assert Period(date(2026, 3, 2), date(2026, 3, 9)).label == "2026-03-02 至 2026-03-09"
     with pytest.raises(ValueError, match="早于"):
-        DateRange(date(2026, 3, 9), date(2026, 3, 2))
+        Period(date(2026, 3, 9), date(2026, 3, 2))
     with pytest.raises(ValueError, match="计数周期"):
-        DateRange.containing("week", date(2026, 3, 2))
+        Period.containing("week", date(2026, 3, 2))
 
 
 @given(
@@ -37,6 +37,6 @@ def test_a_free_range_is_labelled_by_its_dates_and_refuses_to_run_backwards():
     st.sampled_from(["month", "quarter", "year"]),
 )
 def test_every_day_lies_in_its_window_and_windows_tile_the_calendar(day, period):
-    window = DateRange.containing(period, day)
+    window = Period.containing(period, day)
     assert day in window
-    assert DateRange.containing(period, window.start) == window == DateRange.containing(period, window.end)
+    assert Period.containing(period, window.start) == window == Period.containing(period, window.end)

@@ -17,8 +17,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from audit.backup import KEY_TABLES, BackupError, backup_create, backups_prune
 from audit.services import audit_record
-from common.backup import KEY_TABLES, BackupError, backup_create, backups_prune
 
 ACTOR = "manage.py backup"
 
