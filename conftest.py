@@ -14,6 +14,12 @@ def pytest_configure(config):
 
     # Password hashing is deliberately slow; tests create many accounts.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests move the clock across hours and days while signed in (force_login), and sign
+    # the administrator in without a phone: the idle timeout, the session's length and the
+    # second factor have their own tests (org/tests/test_login.py), which switch them on.
+    settings.STAFF_IDLE_MINUTES = 10**6
+    settings.SESSION_COOKIE_AGE = 10**8
+    settings.OTP_REQUIRED_ROLES = []
 
 
 @pytest.fixture(autouse=True)
@@ -23,6 +29,17 @@ def _pinned_clock():
     FrozenClock(pinned_moment(), tick=True)
     yield
     stop_all()  # this one and any a test started without stopping
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Rate-limit and failed-login counters live in the cache: one test must not spend
+    # the next one's allowance.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

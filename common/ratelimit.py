@@ -54,8 +54,24 @@ def hit(key: str, *, limit: int, window_seconds: int) -> bool:
 
 def remaining(key: str, *, limit: int, window_seconds: int) -> int:
     """Attempts left under `key` in the current window."""
-    count = cache.get(_key(key, window_seconds)) or 0
-    return max(limit - int(count), 0)
+    return max(limit - count(key, window_seconds=window_seconds), 0)
+
+
+def count(key: str, *, window_seconds: int) -> int:
+    """How many attempts were counted under `key` in the current window."""
+    return int(cache.get(_key(key, window_seconds)) or 0)
+
+
+def add(key: str, *, window_seconds: int) -> int:
+    """Count one event under `key` whatever the total (failed logins); the new total."""
+    name = _key(key, window_seconds)
+    if cache.add(name, 1, timeout=window_seconds + 30):
+        return 1
+    try:
+        return int(cache.incr(name))
+    except ValueError:
+        cache.set(name, 1, timeout=window_seconds + 30)
+        return 1
 
 
 def client_hit(request: HttpRequest, scope: str, *, limit: int, window_seconds: int) -> bool:

@@ -49,12 +49,15 @@ class SmsBackend(Protocol):
 
 
 class ConsoleBackend:
-    """Writes each message to the `sms` logger (stderr by default): the number masked,
-    the text in full, so that a developer running the demo can read a booking code."""
+    """Writes each message to the `sms` logger (stderr by default), the number masked.
+    With DEBUG on (the demo) the text is written in full, so that a developer can read a
+    booking code; in production never — a code or a query password in a text must not
+    reach the journal — only its purpose and length."""
 
     def send(self, messages: list[SmsMessage]) -> int:
         for message in messages:
-            logger.info("短信 → %s [%s] %s", mask_phone(message.to), message.purpose or "-", message.text)
+            body = message.text if settings.DEBUG else f"（正文{len(message.text)}字，生产环境不记录）"
+            logger.info("短信 → %s [%s] %s", mask_phone(message.to), message.purpose or "-", body)
         return len(messages)
 
 

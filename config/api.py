@@ -6,6 +6,8 @@ Errors share one shape: {"error": code, "message": text a person can act on, …
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DatabaseError, connection
@@ -28,6 +30,8 @@ from ratings.api import router as ratings_router
 from reports.api import router as reports_router
 from supervision.api import router as supervision_router
 from workdays.api import router as workdays_router
+
+logger = logging.getLogger("api")
 
 
 class ReadableJSONRenderer(JSONRenderer):
@@ -128,6 +132,16 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return api.create_response(request, {"error": "http_error", "message": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(Exception)
+def on_server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A defect, never the caller's fault: logged (personal data redacted, common/logs.py)
+    and answered in the API's one error shape, also with DEBUG off."""
+    logger.error("API %s %s", request.method, request.path, exc_info=exc)
+    return api.create_response(
+        request, {"error": "server_error", "message": "服务器内部错误，已记录，请稍后再试。"}, status=500
+    )
 
 
 api.add_router("/workdays", workdays_router, tags=["workdays"])

@@ -10,6 +10,7 @@ is set DEBUG is off unless asked for, and HTTPS hardening is on unless HTTPS=fal
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -61,6 +62,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "common",
     "audit",
     "org",
@@ -80,17 +85,28 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "common.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before any view: NUL bytes and lone surrogates refused, control characters dropped,
+    # JSON-only API bodies (common/input.py).
+    "common.input.InputGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Staff sessions: the idle timeout and the second factor (org/security.py).
+    "org.security.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    # Last, so that the audit log sees the authenticated user and the client address.
+    # Last but one, so that the audit log sees the authenticated user and the client address.
     "common.request.RequestContextMiddleware",
+    # A DomainError a page did not catch: its message and status, not a 500.
+    "common.input.DomainErrorMiddleware",
+    # Last (django-axes): turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -151,12 +167,51 @@ if os.getenv("REPORTS_DATABASE_URL"):
     DATABASES["reports"]["TEST"] = {"MIRROR": "default"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Staff passwords (等保2.0 三级 身份鉴别): a minimum length, three of the four kinds of
+# character, not a common password, not like the user's name (docs/security.md).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": envint("PASSWORD_MIN_LENGTH", "8")},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "org.security.PasswordComplexityValidator"},
 ]
+# django-axes first: it counts failed logins and refuses a locked-out account before the
+# password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failed logins (docs/security.md): an account is locked after LOGIN_FAILURE_LIMIT
+# failures in a row, for LOGIN_LOCKOUT_MINUTES or until an administrator lifts it
+# (/org/lockouts/); one address gets at most LOGIN_FAILURES_PER_ADDRESS failures in that
+# time, whatever accounts it tries.
+LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", "5")
+LOGIN_LOCKOUT_MINUTES = envint("LOGIN_LOCKOUT_MINUTES", "30")
+LOGIN_FAILURES_PER_ADDRESS = envint("LOGIN_FAILURES_PER_ADDRESS", "20")
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 asks for the address among the lockout parameters; the address has its own,
+# higher limit (LOGIN_FAILURES_PER_ADDRESS, org/login.py): locking a whole office behind
+# one NAT address after five typing errors would lock out colleagues.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "common.request.client_ip"
+AXES_LOCKOUT_CALLABLE = "org.login.lockout_response"
+AXES_VERBOSE = False
+AXES_HTTP_RESPONSE_CODE = 429
+# A staff session ends after STAFF_IDLE_MINUTES without a click (hall devices are bound
+# to their own device sessions and tokens and stay signed in), and after a working day at most.
+STAFF_IDLE_MINUTES = envint("STAFF_IDLE_MINUTES", "30")
+SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", str(12 * 3600))
+# The second factor (TOTP in an authenticator app, with recovery codes) is required for
+# these roles (comma-separated role codes of org.models.Role); anyone may enrol.
+OTP_REQUIRED_ROLES = envlist("OTP_REQUIRED_ROLES", "admin")
+OTP_TOTP_ISSUER = os.getenv("OTP_TOTP_ISSUER", "住房公积金窗口服务管理系统")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -279,6 +334,16 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Every asset is this site's own (static/vendor, no CDN): scripts only from files of this
+# site (no inline script, no eval), styles from this site and the pages' style attributes,
+# images also as data: URLs (QR codes, photos previews), connections (htmx, the event
+# streams) to this site only, and no framing (common/headers.py, docs/security.md).
+CONTENT_SECURITY_POLICY = os.getenv(
+    "CONTENT_SECURITY_POLICY",
+    "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; media-src 'self' data: blob:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+)
 
 # Logs go to standard error: systemd's journal keeps them with their time stamps
 # (`journalctl -u wsm`); the level name comes first: `journalctl -u wsm -g '^ERROR'`.
@@ -286,9 +351,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Identity and mobile numbers and database row values never reach a log (common/logs.py).
+    "filters": {"redact": {"()": "common.logs.RedactPersonalData"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 # Other worker processes notice a calendar change (a newly published year) within

@@ -20,6 +20,10 @@ class OrgConfig(AppConfig):
         post_migrate.connect(_sync_roles, dispatch_uid="org_sync_roles")
 
         from common import menu
+        from org import security
+        from org.models import Role
 
+        security.connect_axes_signals()
         menu.register("工作台", "home", order=0)
         menu.register("组织机构", "org_overview", order=90)
+        menu.register("登录锁定", "login_lockouts", roles={Role.ADMIN}, order=92)
