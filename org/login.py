@@ -61,6 +61,8 @@ class StaffLoginView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
+        if self.request.GET.get("reason") == "expired":
+            context["notice"] = "登录已超过最长时限，为保护信息安全已自动退出，请重新登录。"
         if self.request.GET.get("reason") == "idle":
             context["notice"] = (
                 f"您已{settings.STAFF_IDLE_MINUTES}分钟未操作，为保护信息安全已自动退出，请重新登录。"

@@ -32,6 +32,7 @@ from org.access import user_roles
 
 IDLE_KEY = "staff_last_seen"
 SECOND_FACTOR_KEY = "staff_second_factor"
+SIGNED_IN_KEY = "staff_signed_in_at"
 POLL_HEADER = "X-Poll"
 
 # Paths a signed-in person may reach before the second factor is verified.
@@ -74,6 +75,15 @@ class StaffSessionMiddleware:
     def _idle(request: HttpRequest) -> HttpResponse | None:
         now = clock.timestamp()
         last = request.session.get(IDLE_KEY)
+        signed_in = request.session.get(SIGNED_IN_KEY)
+        if signed_in is not None and now - float(signed_in) > settings.SESSION_COOKIE_AGE:
+            # A session lasts a working day at most, however active (the cookie's age
+            # slides with every save).
+            audit_record(
+                actor=request.user, action="org.session.expired", summary="登录已超过最长时限，自动退出"
+            )
+            logout(request)
+            return _to_login(request, "expired")
         if last is not None and now - float(last) > settings.STAFF_IDLE_MINUTES * 60:
             audit_record(
                 actor=request.user,
@@ -143,7 +153,7 @@ class PasswordComplexityValidator:
 @receiver(user_logged_in)
 def _logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     if request is not None and hasattr(request, "session"):
-        request.session[IDLE_KEY] = clock.timestamp()
+        request.session[IDLE_KEY] = request.session[SIGNED_IN_KEY] = clock.timestamp()
         remember_second_factor(request, user)
     audit_record(actor=user, action="org.login", obj=user, summary="登录")
 
