@@ -72,6 +72,7 @@ from cases.models import (
 )
 from catalog.models import Matter, MatterStatus, MatterVersion
 from common import clock
+from common.actors import actor_label
 from complaints.models import Complaint, ComplaintSequence
 from org.models import Branch, Category, Centre, Department, Rank, Role, Staff, Window
 from org.services import roles_sync, staff_account_create
@@ -180,7 +181,7 @@ class WindowInfo:
     staff_id: int
     user_id: int
     department_id: int | None
-    username: str
+    label: str  # "姓名（工号）", as the services name the teller in the window's events
 
 
 @dataclass
@@ -191,7 +192,7 @@ class BranchInfo:
     windows: list[WindowInfo]
     queues: dict[str, tuple[int, str]]  # category → (queue id, letter)
     head_user_id: int
-    guide_username: str
+    guide_label: str
     opens: float  # minutes after midnight
     share: float = 0.0
     window_by_id: dict[int, WindowInfo] = field(default_factory=dict)
@@ -603,7 +604,7 @@ def _branch_info(branch: Branch) -> BranchInfo | None:
                 teller.pk,
                 teller.user_id,
                 teller.department_id,
-                teller.user.username,
+                actor_label(teller.user),
             )
         )
     if not windows:
@@ -616,7 +617,7 @@ def _branch_info(branch: Branch) -> BranchInfo | None:
         windows=windows,
         queues=queues,
         head_user_id=(heads[0] if heads else tellers[0]).user_id,
-        guide_username=(guides[0] if guides else tellers[0]).user.username,
+        guide_label=actor_label((guides[0] if guides else tellers[0]).user),
         opens=float(opens),
     )
 
@@ -773,7 +774,7 @@ def _hall_day(
             taken_at=taken,
             queued_at=taken,
             taken_by=(
-                branch.guide_username if t["source"] == TicketSource.GUIDE else f"kiosk:{branch.code}:大厅1号"
+                branch.guide_label if t["source"] == TicketSource.GUIDE else f"kiosk:{branch.code}:大厅1号"
             ),
             appointment_at=_at(ctx, day, t["_appointment"]) if t["_appointment"] is not None else None,
             recall_count=0,
@@ -892,7 +893,7 @@ def _serve(
                     "at": _at(ctx, day, at),
                     "staff_id": o.info.staff_id,
                     "actor_id": o.info.user_id,
-                    "actor_label": o.info.username,
+                    "actor_label": o.info.label,
                 }
             )
 
