@@ -17,6 +17,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
+from common.actors import staff_of
 from org.models import BRANCH_SCOPED_ROLES, Role
 
 User = AbstractBaseUser | AnonymousUser
@@ -50,7 +51,7 @@ def branch_scope(user: User) -> frozenset[int] | None:
         return frozenset()
     if roles - BRANCH_SCOPED_ROLES:
         return None
-    staff = getattr(user, "staff", None)
+    staff = staff_of(user)
     if staff is None or staff.branch_id is None:
         return frozenset()
     return frozenset({staff.branch_id})

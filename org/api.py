@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from common.actors import staff_of
+from common.api import errors
 from org.access import user_roles
 from org.auth import bearer_or_session
 
@@ -17,10 +19,15 @@ class MeOut(Schema):
     roles: list[str]
 
 
-@router.get("/me", response=MeOut, auth=bearer_or_session, summary="当前令牌或会话所属的用户")
+@router.get(
+    "/me",
+    response={200: MeOut, **errors(401)},
+    auth=bearer_or_session,
+    summary="当前令牌或会话所属的用户",
+)
 def me(request: HttpRequest) -> dict:
     user = request.user
-    staff = getattr(user, "staff", None)
+    staff = staff_of(user)
     return {
         "username": user.get_username(),
         "name": staff.name if staff else None,

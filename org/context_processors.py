@@ -3,6 +3,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from common import menu
+from common.actors import staff_of
 from org.access import user_roles
 from org.models import Role
 
@@ -14,7 +15,7 @@ def staff_context(request: HttpRequest) -> dict[str, Any]:
         return {}
     roles = user_roles(user)
     return {
-        "current_staff": getattr(user, "staff", None),
+        "current_staff": staff_of(user),
         "current_roles": sorted(roles, key=list(Role).index),
         "current_role_values": {r.value for r in roles},
         "staff_menu": menu.groups_for({r.value for r in roles}),

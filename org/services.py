@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
+from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.models import User as AuthUser
 from django.db import transaction
 
 from audit.services import audit_record
 from common import clock
+from common.actors import Actor
 from org.models import ApiToken, Role, Staff
 
 # Django model permissions per role: what each role may do in the admin site.
@@ -52,7 +53,7 @@ def roles_sync() -> list[Group]:
 @transaction.atomic
 def staff_account_create(
     *,
-    actor: AbstractBaseUser | str | None,
+    actor: Actor,
     username: str,
     password: str | None,
     staff_no: str,
@@ -81,9 +82,7 @@ def staff_account_create(
 
 
 @transaction.atomic
-def api_token_issue(
-    *, actor: AbstractBaseUser | AnonymousUser | str | None, user: AuthUser, name: str
-) -> str:
+def api_token_issue(*, actor: Actor, user: AuthUser, name: str) -> str:
     """Create a token for `user` and return it in clear (the only time it is seen)."""
     key = ApiToken.new_key()
     token = ApiToken.objects.create(user=user, name=name, key_hash=ApiToken.hash_key(key), hint=key[-4:])
@@ -92,7 +91,7 @@ def api_token_issue(
 
 
 @transaction.atomic
-def api_token_revoke(*, actor: AbstractBaseUser | AnonymousUser | str | None, token: ApiToken) -> None:
+def api_token_revoke(*, actor: Actor, token: ApiToken) -> None:
     token.revoked_at = clock.now()
     token.save(update_fields=["revoked_at"])
     audit_record(actor=actor, action="org.api_token.revoke", obj=token, summary="吊销接口令牌")

@@ -18,13 +18,13 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from common import clock
+from common.admin_mixins import ReadOnlyAdmin
 from common.errors import DomainError
+from common.forms import date_input
 from rules.models import RuleKind, RuleSet
 from rules.selectors import rule_set_latest
 from rules.services import rule_set_adopt, rule_set_revise
 from rules.validation import RuleParamsInvalid
-
-_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ReviseForm(forms.Form):
@@ -35,7 +35,7 @@ class ReviseForm(forms.Form):
     effective_from = forms.DateField(
         label="生效日期",
         required=False,
-        widget=_DATE,
+        widget=date_input(),
         help_text="须晚于今天：今天及以前的期间保留当时的规则。备选规则集留空则仍为备选、不采用。",
     )
     note = forms.CharField(label="修订说明", widget=forms.Textarea(attrs={"rows": 3, "cols": 110}))
@@ -51,7 +51,7 @@ class ReviseForm(forms.Form):
 
 class AdoptForm(forms.Form):
     effective_from = forms.DateField(
-        label="生效日期", widget=_DATE, help_text="须晚于今天；此前的期间仍按原规则集。"
+        label="生效日期", widget=date_input(), help_text="须晚于今天；此前的期间仍按原规则集。"
     )
     note = forms.CharField(
         label="说明", required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 110})
@@ -67,7 +67,7 @@ def _add_domain_error(form: forms.Form, exc: DomainError) -> None:
 
 
 @admin.register(RuleSet)
-class RuleSetAdmin(admin.ModelAdmin):
+class RuleSetAdmin(ReadOnlyAdmin):
     """Versions are immutable: no add, change or delete here; "修订" and "采用" create
     a new version through `rules.services` (with its audit event)."""
 
@@ -92,15 +92,6 @@ class RuleSetAdmin(admin.ModelAdmin):
         "created_by",
     )
     readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def has_revise_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("rules.change_ruleset")

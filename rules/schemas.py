@@ -21,12 +21,14 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from common.periods import PERIOD_NAMES
+
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.\-]+$", min_length=1, max_length=40)]
 Period = Literal["month", "quarter", "year"]
 """A calendar month, quarter or year (the counting windows of the regulations)."""
 
-PERIOD_LABELS: dict[str, str] = {"month": "自然月", "quarter": "自然季度", "year": "自然年度"}
+PERIOD_LABELS: dict[str, str] = PERIOD_NAMES  # the one list of counting periods (common.periods)
 
 
 class _Strict(BaseModel):

@@ -11,23 +11,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 
 from audit.services import audit_record
 from common import clock
+from common.actors import Actor, user_or_none
 from common.errors import Conflict, DomainError
 from rules.loader import BundledRuleSet, Outcome, Recorder
 from rules.models import RuleKind, RuleSet
 from rules.validation import canonical_interpretations, canonical_params
-
-Actor = AbstractBaseUser | AnonymousUser | str | None
-
-
-def _user(actor: Actor) -> Any:
-    """The user to store as `created_by` (None for a job, a command or a migration)."""
-    return actor if isinstance(actor, AbstractBaseUser) else None
 
 
 def _latest_locked(code: str) -> RuleSet:
@@ -130,7 +123,7 @@ def _create_version(
                 effective_from=effective_from,
                 params=params,
                 interpretations=interpretations,
-                created_by=_user(actor),
+                created_by=user_or_none(actor),
                 note=note,
             )
     except IntegrityError:

@@ -10,7 +10,7 @@ from datetime import date
 from django.http import HttpRequest
 from ninja import Path, Query, Router, Schema
 
-from common.api import ErrorOut
+from common.api import errors
 from common.errors import DomainError
 from workdays import selectors
 from workdays.calendar import add_workdays, add_workdays_from_handover
@@ -40,7 +40,7 @@ class DeadlineOut(Schema):
 # Declared before /{day} so that "deadline" is never taken for a date.
 @router.get(
     "/deadline",
-    response={200: DeadlineOut, 422: ErrorOut},
+    response={200: DeadlineOut, **errors(422)},
     summary="计算办理时限的截止日",
     description=(
         "受理（收到申请或补全材料）之日不计入，截止日为其后第 days 个工作日（000 §五(二)2）；"
@@ -73,7 +73,7 @@ def deadline(
 
 @router.get(
     "/{day}",
-    response={200: DayOut, 422: ErrorOut},
+    response={200: DayOut, **errors(422)},
     summary="某日是否工作日",
     description="该日所在年份的节假日安排尚未发布时返回 422 calendar_not_published。",
 )

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+from common.forms import date_input
 from workdays.errors import NoticeInvalid
 from workdays.kinds import WORKDAY_KINDS
 from workdays.models import Day
@@ -24,7 +25,7 @@ MAX_DEADLINE_DAYS = 3650
 class DeadlineForm(forms.Form):
     start = forms.DateField(
         label="起算日（受理日或交接日）",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=date_input(),
         input_formats=["%Y-%m-%d"],
     )
     days = forms.IntegerField(label="办理时限（工作日）", min_value=0, max_value=MAX_DEADLINE_DAYS)

@@ -5,21 +5,18 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.db.models import F
 
 from audit.services import audit_record, diff
 from common import clock
+from common.actors import Actor, user_or_none
 from common.errors import Conflict, DomainError
 from workdays.calendar import calendar_invalidate
 from workdays.errors import NoticeInvalid
 from workdays.kinds import LABELS, WORKDAY_KINDS
 from workdays.models import CalendarRevision, Day, PublishedYear
 from workdays.yearplan import DaySpec, HolidayRange, MakeupWorkday, YearPlan, build_year_plan, day_problems
-
-Actor = AbstractBaseUser | AnonymousUser | str | None
 
 
 def year_publish_preview(
@@ -77,7 +74,7 @@ def year_publish(
             "source": source.strip(),
             "notice_text": notice_text.strip(),
             "published_at": clock.now(),
-            "published_by": actor if isinstance(actor, AbstractBaseUser) else None,
+            "published_by": user_or_none(actor),
         },
     )
     audit_record(

@@ -10,6 +10,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from common.api import errors
 from org.auth import bearer_or_session
 from reports.dashboard import selectors
 
@@ -95,7 +96,7 @@ class DashboardOut(Schema):
 
 @router.get(
     "/dashboard",
-    response=DashboardOut,
+    response={200: DashboardOut, **errors(401, 403)},
     auth=bearer_or_session,
     summary="大厅实况（全中心）",
     description="当前用户可查看的各管理部的实时数据及全中心合计。部门负责人只含本管理部。",
@@ -107,7 +108,7 @@ def dashboard_all(request: HttpRequest) -> dict[str, Any]:
 
 @router.get(
     "/dashboard/{branch}",
-    response=DashboardOut,
+    response={200: DashboardOut, **errors(401, 403, 404)},
     auth=bearer_or_session,
     summary="大厅实况（单个管理部）",
     description="等候人数、最长等候、窗口状态、今日取号与叫号、差评、到期办件和临近时限的投诉。",

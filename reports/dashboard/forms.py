@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from common import clock
+from common.forms import date_input
 from org.models import Branch
 from reports.dashboard.constants import STAFFING_DEFAULT_WEEKS, STAFFING_WEEK_CHOICES
 from reports.dashboard.staffing import MODEL_BY_CATEGORY, MODEL_LABELS, WEEKDAY_LABELS
@@ -31,7 +32,7 @@ class StaffingForm(forms.Form):
     end = forms.DateField(
         label="截至（不含）",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=date_input(),
         error_messages={"invalid": "日期格式应为 YYYY-MM-DD。"},
         help_text="默认今天：统计今天之前的整周",
     )

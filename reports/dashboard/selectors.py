@@ -29,6 +29,7 @@ from cases.models import OPEN as CASE_OPEN
 from cases.models import Case
 from cases.selectors import ON_THE_CLOCK
 from common import clock
+from common.actors import staff_of
 from complaints.models import AWAITING_REPLY, Complaint
 from org.access import branch_scope, has_role, user_roles
 from org.models import Branch, Category, Role, Window
@@ -94,7 +95,7 @@ def own_branch_code(user: User) -> str | None:
     scope = branch_scope(user)
     if scope is None:
         return None
-    staff = getattr(user, "staff", None)
+    staff = staff_of(user)
     branch = getattr(staff, "branch", None)
     return branch.code if branch is not None and branch.pk in scope else None
 
@@ -156,7 +157,7 @@ def _complaint_scope(user: User) -> Q | None:
     if roles & set(COMPLAINT_ROLES):
         return Q()
     if Role.HEAD in roles:
-        department_id = getattr(getattr(user, "staff", None), "department_id", None)
+        department_id = getattr(staff_of(user), "department_id", None)
         if department_id is not None:
             return Q(responsible_department_id=department_id)
     return None

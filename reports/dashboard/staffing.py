@@ -22,12 +22,11 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, ExtractHour, ExtractIsoWeekDay
-from django.utils import timezone
 
 from common import clock
 from common.db import reporting_alias
@@ -126,10 +125,6 @@ class StaffingAdvice:
     def default_weekday(self) -> int:
         busiest = max(self.weekdays, key=lambda w: sum(h.arrivals for h in w.hours), default=None)
         return busiest.weekday if busiest else 1
-
-
-def _local_midnight(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def _minutes(value: Any) -> float | None:
@@ -294,7 +289,7 @@ def staffing_advice(
 def _open_window_minutes(branch: Branch, start: date, end: date, db: str) -> dict[tuple[date, int], float]:
     """Minutes of window time in state 服务中 (signed in, not paused) per (local day,
     hour) in [start, end), summed over the branch's windows."""
-    start_at, end_at = _local_midnight(start), _local_midnight(end)
+    start_at, end_at = clock.start_of(start), clock.start_of(end)
     before = (
         WindowEvent.objects.using(db)
         .filter(window=OuterRef("pk"), at__lt=start_at)

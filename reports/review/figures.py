@@ -16,12 +16,11 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django.db.models import Count, Min, Q
-from django.utils import timezone
 
 from cases.models import Case, CaseStatus, OverdueFinding
 from catalog.models import HandlingType
@@ -75,10 +74,7 @@ def week_label(monday: date) -> str:
 
 
 def _day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
-    tz = timezone.get_current_timezone()
-    start = datetime.combine(first, time.min, tzinfo=tz)
-    end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=tz)
-    return start, end
+    return clock.start_of(first), clock.start_of(last + timedelta(days=1))
 
 
 def minutes(value: Fraction | float | None) -> Decimal | None:

@@ -16,8 +16,9 @@ from appraisal.models import AppraisalQuarter, QuarterStatus
 from appraisal.selectors import current_results, published_quarters, window_score_table
 from audit.services import audit_record
 from common import clock
+from common.actors import staff_of
 from common.errors import DomainError
-from common.periods import InvalidPeriod, Period, parse_period
+from common.periods import InvalidPeriod, Period
 from documents.render import pdf_response
 from org.access import branch_scope, has_role, role_required
 from org.models import Branch, Role
@@ -41,7 +42,7 @@ RECENT_PERIODS = 6
 
 
 def _is_head_of(request: HttpRequest, branch: Branch) -> bool:
-    staff = getattr(request.user, "staff", None)
+    staff = staff_of(request.user)
     return bool(staff and staff.branch_id == branch.pk and has_role(request.user, Role.HEAD))
 
 
@@ -311,7 +312,7 @@ def _closed_periods(today: date) -> list[Period]:
     months: list[Period] = []
     day = today.replace(day=1) - timedelta(days=1)
     for _ in range(RECENT_PERIODS):
-        months.append(parse_period(f"{day:%Y-%m}"))
+        months.append(Period.month(day.year, day.month))
         day = day.replace(day=1) - timedelta(days=1)
     quarters: list[Period] = []
     year, quarter = today.year, (today.month - 1) // 3 + 1
@@ -319,7 +320,7 @@ def _closed_periods(today: date) -> list[Period]:
         quarter -= 1
         if quarter == 0:
             year, quarter = year - 1, 4
-        quarters.append(parse_period(f"{year}-Q{quarter}"))
+        quarters.append(Period.quarter(year, quarter))
     return quarters + months
 
 
@@ -332,7 +333,7 @@ def published_page(request: HttpRequest) -> HttpResponse:
         {
             "quarters": published_quarters(),
             "periods": _closed_periods(today),
-            "last_year": parse_period(str(today.year - 1)),
+            "last_year": Period.year(today.year - 1),
         },
     )
 
@@ -353,9 +354,11 @@ def published_appraisal_pdf(request: HttpRequest, key: str) -> HttpResponse:
 
 def _published_quarter(key: str) -> AppraisalQuarter:
     try:
-        year_text, quarter_text = key.upper().split("-Q")
-        quarter = AppraisalQuarter.objects.get(year=int(year_text), quarter=int(quarter_text))
-    except (ValueError, AppraisalQuarter.DoesNotExist):
+        period = Period.parse(key)
+        if period.kind != "quarter":
+            raise InvalidPeriod(key)
+        quarter = AppraisalQuarter.objects.get(year=period.start.year, quarter=(period.start.month + 2) // 3)
+    except (InvalidPeriod, AppraisalQuarter.DoesNotExist):
         raise Http404("没有这个季度的考核。") from None
     if quarter.status != QuarterStatus.PUBLISHED:
         raise Http404("该季度的考核结果尚未公示，公示后才能打印公示表。")
@@ -365,7 +368,7 @@ def _published_quarter(key: str) -> AppraisalQuarter:
 @role_required(*PUBLISHED_ROLES)
 def published_window_scores_pdf(request: HttpRequest, period: str) -> HttpResponse:
     try:
-        parsed = parse_period(period)
+        parsed = Period.parse(period)
     except InvalidPeriod as exc:
         raise Http404(str(exc)) from None
     today = clock.today()

@@ -32,10 +32,9 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import connection, transaction
-from django.utils import timezone
 
 from audit.services import audit_record
-from common import sms
+from common import clock, sms
 from common.clock import Simulation as SimulatedClock
 from common.errors import DomainError
 from org.models import Branch, Rank, Role, Staff, Window
@@ -59,7 +58,7 @@ PAUSE_NOTES = {
 
 def at(day: date, minutes: float) -> datetime:
     """Local time `minutes` after midnight of `day`, aware (Asia/Shanghai)."""
-    return timezone.make_aware(datetime.combine(day, time())) + timedelta(minutes=minutes)
+    return clock.start_of(day) + timedelta(minutes=minutes)
 
 
 def minutes_of(moment: time) -> float:

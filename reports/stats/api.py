@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from common import clock
-from common.api import ErrorOut
+from common.api import errors
 from org.access import require_roles
 from org.auth import bearer_or_session
 from reports.stats import selectors
@@ -96,7 +96,7 @@ def section_out(s: selectors.Section) -> dict[str, Any]:
 
 @router.get(
     "/stats/{section}",
-    response={200: SectionOut, 400: ErrorOut, 403: ErrorOut},
+    response={200: SectionOut, **errors(400, 401, 403)},
     auth=bearer_or_session,
     summary="运营统计（排队叫号、预约、办件、好差评、投诉）",
     description=(

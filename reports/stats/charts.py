@@ -10,7 +10,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from reports.stats.selectors import Chart
+    from reports.stats.selectors.results import Chart
 
 BLUE = "#1f5fa8"
 GREEN = "#2e7d32"
@@ -21,7 +21,7 @@ WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日"
 
 
 def _chart(key: str, title: str, option: dict[str, Any], height: int = 320) -> Chart:
-    from reports.stats.selectors import Chart
+    from reports.stats.selectors.results import Chart
 
     base: dict[str, Any] = {
         "color": PALETTE,

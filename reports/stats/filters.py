@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 
 from common.errors import DomainError
+from common.periods import Period
 from org.access import branch_scope
 from org.models import Branch, Category, Role, Staff, Window
 
@@ -45,15 +46,14 @@ def period_range(key: str, today: date) -> tuple[date, date]:
         monday = today - timedelta(days=today.weekday() + 7)
         return monday, monday + timedelta(days=6)
     if key == "this_month":
-        return today.replace(day=1), today
+        return Period.containing("month", today).start, today
     if key == "last_month":
-        last = today.replace(day=1) - timedelta(days=1)
-        return last.replace(day=1), last
+        last = Period.containing("month", today.replace(day=1) - timedelta(days=1))
+        return last.start, last.end
     if key == "this_quarter":
-        month = 3 * ((today.month - 1) // 3) + 1
-        return date(today.year, month, 1), today
+        return Period.containing("quarter", today).start, today
     if key == "this_year":
-        return date(today.year, 1, 1), today
+        return Period.containing("year", today).start, today
     raise BadFilter(f"未知的统计期间“{key}”，请从 今天、本周、上周、本月、上月、本季度、本年 中选择。")
 
 

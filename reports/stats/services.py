@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Sum
 
 from audit.services import audit_record
 from common import clock
+from common.actors import Actor, actor_label
 from common.errors import DomainError
 from reports.models import (
     Grain,
@@ -27,12 +27,7 @@ from reports.models import (
     WindowRollup,
 )
 from reports.stats import rollup
-
-Actor = AbstractBaseUser | str
-
-
-def _actor_label(actor: Actor) -> str:
-    return actor if isinstance(actor, str) else actor.get_username()
+from reports.stats.selectors.reading import month_days
 
 
 def rollup_day(*, actor: Actor, day: date, today: date | None = None, month: bool = True) -> dict[str, int]:
@@ -46,7 +41,7 @@ def rollup_day(*, actor: Actor, day: date, today: date | None = None, month: boo
             status=400,
         )
     now = clock.now()
-    label = _actor_label(actor)[:100]
+    label = actor_label(actor)
     tickets = rollup.ticket_rows([day], now=now)
     ratings = rollup.rating_rows([day])
     with transaction.atomic():
@@ -115,11 +110,6 @@ def rollup_day(*, actor: Actor, day: date, today: date | None = None, month: boo
     return result
 
 
-def _month_days(month: date) -> list[date]:
-    following = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
-    return [month + timedelta(days=i) for i in range((following - month).days)]
-
-
 # The stored tables and their dimensions at month grain (the date column is the month's 1st).
 _MONTH_TABLES: tuple[tuple[type, str, tuple[str, ...], tuple[str, ...]], ...] = (
     (
@@ -148,7 +138,7 @@ def rollup_month(*, actor: Actor, month: date, today: date | None = None) -> int
     """Rebuild the month rows of `month` (its 1st) from its day rows, when the month has
     ended and every day of it is rolled up; None when it cannot be built yet."""
     today = today or clock.today()
-    days = _month_days(month)
+    days = month_days(month)
     if days[-1] >= today:
         return None
     rolled = RollupRun.objects.filter(kind=RollupKind.TICKETS, day__range=(days[0], days[-1])).count()
@@ -176,7 +166,7 @@ def rollup_month(*, actor: Actor, month: date, today: date | None = None) -> int
                 "rows": total,
                 "source_rows": rolled,
                 "computed_at": now,
-                "actor_label": _actor_label(actor)[:100],
+                "actor_label": actor_label(actor),
             },
         )
         audit_record(

@@ -12,12 +12,11 @@ from django.shortcuts import render
 from audit.services import audit_record
 from common import clock
 from common.db import reporting_alias
+from common.excel import xlsx_response
 from org.access import role_required
 from org.models import Branch, Category, Staff, Window
 from reports.stats import exports, selectors
 from reports.stats.filters import PERIODS, STATS_ROLES, BadFilter, StatsFilter, parse_filter
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _display(value: Any, fmt: str) -> str:
@@ -104,10 +103,8 @@ def stats_page(request: HttpRequest, section: str = "queue") -> HttpResponse:
             action="reports.stats.export",
             summary=f"导出{result.title}统计 {f.label} {f.scope_label}",
         )
-        response = HttpResponse(exports.section_workbook(result), content_type=XLSX)
         name = f"stats-{section}-{f.start:%Y%m%d}-{f.end:%Y%m%d}.xlsx"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        return xlsx_response(exports.section_workbook(result), name)
     context.update(
         {
             "title": result.title,

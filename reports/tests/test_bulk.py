@@ -1,7 +1,7 @@
 """The bulk generator at the small scale, on the test database (SQLite or PostgreSQL).
 
 One generation over a week of late 2025 is shared by the tests of this module (it is
-the expensive part); each test then checks one promise of reports/simulate/bulk.py."""
+the expensive part); each test then checks one promise of reports/simulate/bulk/."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A seed gives the same data set; another seed another one (reports/simulate/bulk.py)."""
+"""A seed gives the same data set; another seed another one (reports/simulate/bulk/)."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ through the services (docs/simulate.md).
     manage.py simulate --days 30 --seed 7 --volume 0.5
     manage.py simulate --start 2026-09-01 --end 2026-09-30
     manage.py simulate --if-empty           # make run: only on a database without history
-    manage.py simulate --bulk --scale large # the large data set (reports/simulate/bulk.py)
+    manage.py simulate --bulk --scale large # the large data set (reports/simulate/bulk/)
 """
 
 from __future__ import annotations
