@@ -266,7 +266,7 @@ def run_figures(*, start: date, end: date, today: date, runs: int) -> list[Resul
     def ours_trend() -> dict[date, tuple[int, int, int]]:
         rows = selectors.QueueData(f).by("service_date")
         if monthly:
-            rows = selectors._fold_months(rows)
+            rows = selectors.fold_months(rows)
         return {k[0]: (m["taken"], m["served"], m["within_target"]) for k, m in rows.items()}
 
     ours_ms, trend = timed(ours_trend, runs)
@@ -371,7 +371,7 @@ def run_figures(*, start: date, end: date, today: date, runs: int) -> list[Resul
 
     # 11. Overdue reasons.
     def ours_reasons() -> dict[str, int]:
-        qs = selectors._case_queryset(f)
+        qs = selectors.case_queryset(f)
         from django.db.models import Count
 
         from cases.models import OverdueFinding

@@ -48,11 +48,6 @@ from reports.stats.selectors.reading import (
 )
 from reports.stats.selectors.results import Chart, Column, Kpi, Section, Table
 
-# The names bench/reports_bench.py has always read (the helpers were private to the
-# one-module selectors before the split).
-_fold_months = fold_months
-_case_queryset = case_queryset
-
 SECTIONS: dict[str, Callable[[StatsFilter], Section]] = {
     "queue": queue_section,
     "appointments": appointment_section,
