@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 
 @dataclass(frozen=True)
@@ -57,3 +58,14 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             _current.reset(token)
+
+
+def safe_next(request: HttpRequest, default: str = "/") -> str:
+    """The `next` parameter (POST or GET), only when it points to this site — never off-site
+    (an open redirect would lend the centre's address to a phishing link)."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default

@@ -20,12 +20,12 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from audit.services import audit_record
 from common import clock
 from common.qr import qr_svg_inline
+from common.request import safe_next
 from org.access import role_required
 from org.models import Role
 from org.security import (
@@ -36,16 +36,6 @@ from org.security import (
 )
 
 RECOVERY_CODES = 10
-
-
-def safe_next(request: HttpRequest, default: str = "/") -> str:
-    """The `next` parameter, only when it points to this site (never off-site)."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 class StaffLoginView(auth_views.LoginView):
