@@ -27,9 +27,6 @@ from queueing.models import IN_LINE, Appointment, Priority, Ticket, TicketSource
 from queueing.params import queue_rules
 from queueing.views._common import HALL_ROLES, VIEW_ROLES, error_status, friendly_errors
 
-# ---------------------------------------------------------------------------------------
-# The guide's hall page (大厅排队)
-
 
 def _guide_branch(request: HttpRequest) -> Branch:
     scope = branch_scope(request.user)

@@ -37,9 +37,6 @@ from queueing.views._common import (
     hall_identity,
 )
 
-# ---------------------------------------------------------------------------------------
-# Kiosk (取号机)
-
 
 @friendly_errors
 def kiosk_home(request: HttpRequest) -> HttpResponse:

@@ -24,9 +24,6 @@ from queueing.models import PauseReason, Ticket, TicketStatus, WindowState
 from queueing.params import queue_rules
 from queueing.views._common import error_status, friendly_errors
 
-# ---------------------------------------------------------------------------------------
-# The teller's workstation (叫号工作台)
-
 
 def _teller_staff(request: HttpRequest) -> Staff:
     staff = getattr(request.user, "staff", None)
