@@ -4,10 +4,7 @@ services, so that every change has its event row and audit event."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from catalog.models import (
     Matter,
@@ -19,19 +16,8 @@ from catalog.models import (
     OneTimeNoticeItem,
     Phrase,
 )
-from common.admin_mixins import ReadOnlyAdmin
+from common.admin_mixins import ReadOnlyAdmin, ReadOnlyInline
 from common.identity import mask_id, mask_phone
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class VersionInline(ReadOnlyInline):

@@ -22,7 +22,7 @@ from catalog import selectors, services
 from catalog.models import ItemStatus, MatterVersion, OneTimeNotice
 from catalog.ratelimit import API_LOOKUP, RATE_LIMITED_MESSAGE, allow
 from common import clock
-from common.api import ErrorOut
+from common.api import errors
 from common.errors import DomainError
 from common.identity import mask_id, mask_name, mask_phone
 from org.access import require_roles
@@ -140,7 +140,7 @@ def _limited(request: HttpRequest) -> None:
 
 @router.get(
     "/matters",
-    response={200: MatterListOut, 422: ErrorOut, 429: ErrorOut},
+    response={200: MatterListOut, **errors(422, 429)},
     summary="办事指南：事项列表与搜索",
     description=(
         "按现行版本列出服务事项。q 为检索词（中文可只输入部分词语，多个词用空格分隔，须全部命中），"
@@ -164,7 +164,7 @@ def matter_list(request: HttpRequest, category: str = "", q: str = "", service_o
 
 @router.get(
     "/matters/{code}",
-    response={200: MatterDetailOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={200: MatterDetailOut, **errors(404, 422, 429)},
     summary="办事指南：一个事项的全部内容",
     description=(
         "默认返回现行版本；version=N 返回第N版；"
@@ -347,7 +347,7 @@ def _notice_out(n: OneTimeNotice) -> dict:
 @router.get(
     "/notices",
     auth=bearer_or_session,
-    response={200: NoticeListOut, 403: ErrorOut, 422: ErrorOut},
+    response={200: NoticeListOut, **errors(403, 422)},
     summary="一次性告知清单列表",
     description="按角色和管理部可见的清单，默认最近30天；姓名、身份证号码、电话脱敏。",
 )
@@ -370,7 +370,7 @@ def notice_list(
 @router.get(
     "/notices/{number}",
     auth=bearer_or_session,
-    response={200: NoticeOut, 403: ErrorOut, 404: ErrorOut},
+    response={200: NoticeOut, **errors(403, 404)},
     summary="一次性告知清单详情",
 )
 def notice_detail(request: HttpRequest, number: str) -> dict:
@@ -381,7 +381,7 @@ def notice_detail(request: HttpRequest, number: str) -> dict:
 @router.post(
     "/notices",
     auth=bearer_or_session,
-    response={201: NoticeOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={201: NoticeOut, **errors(403, 404, 409, 422)},
     summary="出具一次性告知清单",
     description=(
         "柜员、引导员、部门负责人出具（管理部取其所属管理部）。items 须覆盖该事项现行办事指南的全部材料"
@@ -421,7 +421,7 @@ def notice_create(request: HttpRequest, payload: NoticeIn) -> Status:
 @router.post(
     "/notices/{number}/signature",
     auth=bearer_or_session,
-    response={200: NoticeOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: NoticeOut, **errors(403, 404, 409, 422)},
     summary="登记手签板签名（柜台平板）",
     description="png_base64：签名图像（PNG）的 Base64 编码。",
 )

@@ -16,6 +16,7 @@ from catalog.models import (
     ServiceObject,
 )
 from common import identity
+from common.forms import clean_phone, date_input
 from org.models import Category
 
 
@@ -42,8 +43,7 @@ class CitizenForm(forms.Form):
         return identity.validate_resident_id(value) if value else ""
 
     def clean_phone(self) -> str:
-        value = (self.cleaned_data.get("phone") or "").strip()
-        return identity.validate_landline_or_mobile(value) if value else ""
+        return clean_phone(self.cleaned_data.get("phone") or "")
 
     def clean_employer_credit_code(self) -> str:
         value = (self.cleaned_data.get("employer_credit_code") or "").strip()
@@ -74,7 +74,7 @@ class ScanForm(forms.Form):
 class GuideForm(forms.Form):
     """The fields of a guide version (materials come as a formset)."""
 
-    effective_from = forms.DateField(label="施行日期", widget=forms.DateInput(attrs={"type": "date"}))
+    effective_from = forms.DateField(label="施行日期", widget=date_input())
     change_note = forms.CharField(label="修订说明", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
     name = forms.CharField(label="事项名称", max_length=100)
     keywords = forms.CharField(label="检索词（空格分隔）", max_length=300, required=False)

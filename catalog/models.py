@@ -11,12 +11,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.db import models
 
 from common import clock
+from common.events import StatusEvent
 from documents.phrase_data import Audience as PhraseAudience
 from documents.phrase_data import PhraseKind, Situation
 from org.models import Branch, Category, Department
@@ -105,6 +106,9 @@ class Matter(models.Model):
 
     objects = MatterQuerySet.as_manager()
 
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = MATTER_TRANSITIONS
+    INITIAL: ClassVar[frozenset[str]] = frozenset({MatterStatus.ACTIVE})
+
     class Meta:
         verbose_name = verbose_name_plural = "服务事项"
         ordering = ["code"]
@@ -113,7 +117,7 @@ class Matter(models.Model):
         return self.code
 
 
-class MatterEvent(models.Model):
+class MatterEvent(StatusEvent):
     """One change of a matter: created, revised (a new version) or its status changed
     (DESIGN.md convention 2: who, when, from, to, note). 000 §五(三)4 and 002 篇1 §一(三)
     make the guide public; its history shows what was published when."""
@@ -125,24 +129,12 @@ class MatterEvent(models.Model):
 
     matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField("类型", max_length=20, choices=Kind.choices)
-    at = models.DateTimeField("时间", default=clock.now)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="操作人",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    actor_label = models.CharField("操作人标识", max_length=100)
     from_status = models.CharField("原状态", max_length=20, blank=True, choices=MatterStatus.choices)
     to_status = models.CharField("新状态", max_length=20, blank=True, choices=MatterStatus.choices)
     version_number = models.PositiveIntegerField("版本", null=True, blank=True)
-    note = models.TextField("说明", blank=True)
 
-    class Meta:
+    class Meta(StatusEvent.Meta):
         verbose_name = verbose_name_plural = "事项变更记录"
-        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.matter.code} {self.get_kind_display()}"
@@ -367,6 +359,10 @@ class OneTimeNotice(models.Model):
 
     objects = OneTimeNoticeQuerySet.as_manager()
 
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = NOTICE_TRANSITIONS
+    # A notice at the counter waits for the citizen's signature; one on the phone is recorded.
+    INITIAL: ClassVar[frozenset[str]] = frozenset({NoticeStatus.ISSUED, NoticeStatus.RECORDED})
+
     class Meta:
         verbose_name = verbose_name_plural = "一次性告知清单"
         ordering = ["-issued_at", "-pk"]
@@ -406,6 +402,11 @@ class OneTimeNoticeItem(models.Model):
     breach = models.BooleanField("首次告知时未列入", default=False)
     breach_reason = models.CharField("说明", max_length=200, blank=True)
 
+    # Not a state machine: what the citizen was told about a material is recorded once,
+    # when the notice is issued, and never changes (a correction is a new notice).
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {status: frozenset() for status in ItemStatus.values}
+    INITIAL: ClassVar[frozenset[str]] = frozenset(ItemStatus.values)
+
     class Meta:
         verbose_name = verbose_name_plural = "告知材料"
         ordering = ["notice", "material__order"]
@@ -417,28 +418,16 @@ class OneTimeNoticeItem(models.Model):
         return f"{self.material.name}：{self.get_status_display()}"
 
 
-class OneTimeNoticeEvent(models.Model):
+class OneTimeNoticeEvent(StatusEvent):
     """A status change of a notice (issued, signed, refused, voided), with its actor.
     000 §五(三)2: 接收清单的办事职工须在《一次性告知清单》上签名 — signing is such a change."""
 
     notice = models.ForeignKey(OneTimeNotice, on_delete=models.PROTECT, related_name="events")
-    at = models.DateTimeField("时间", default=clock.now)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="操作人",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    actor_label = models.CharField("操作人标识", max_length=100)
     from_status = models.CharField("原状态", max_length=20, blank=True, choices=NoticeStatus.choices)
-    to_status = models.CharField("新状态", max_length=20, choices=NoticeStatus.choices)
-    note = models.TextField("说明", blank=True)
+    to_status = models.CharField("新状态", max_length=20, blank=True, choices=NoticeStatus.choices)
 
-    class Meta:
+    class Meta(StatusEvent.Meta):
         verbose_name = verbose_name_plural = "告知清单记录"
-        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.notice.number} {self.from_status}→{self.to_status}"

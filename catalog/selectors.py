@@ -6,13 +6,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
 from catalog.models import (
+    ItemStatus,
     Matter,
     MatterMaterial,
     MatterStatus,
@@ -23,6 +25,9 @@ from catalog.models import (
     Situation,
 )
 from common import clock
+
+if TYPE_CHECKING:
+    from catalog.services.notices import Citizen
 from documents.phrase_data import fill
 from org.models import Category
 
@@ -260,3 +265,64 @@ def phrase_book() -> list[tuple[str, list[Phrase]]]:
     for phrase in Phrase.objects.order_by("order"):
         groups.setdefault(phrase.situation, []).append(phrase)
     return list(groups.items())
+
+
+# --- One-time notices: the one-time rule (000 §五(三)6) ---------------------------------
+
+
+def same_citizen(citizen: Citizen) -> Q:
+    """The same person: the same identity number; or, when one side has no identity
+    number (a phone consultation), the same phone number."""
+    if citizen.id_number:
+        q = Q(citizen_id_number=citizen.id_number)
+        if citizen.phone:
+            q |= Q(citizen_id_number="", citizen_phone=citizen.phone)
+        return q
+    return Q(citizen_phone=citizen.phone)
+
+
+@dataclass(frozen=True)
+class BreachFinding:
+    material: MatterMaterial
+    reason: str
+
+
+def breach_findings(
+    *, matter: Matter, citizen: Citizen, missing: list[MatterMaterial], before: datetime
+) -> tuple[OneTimeNotice | None, list[BreachFinding]]:
+    """The one-time rule (000 §五(三)): materials this notice adds although the version
+    of the citizen's first notice for the matter already required them. A material that
+    a later version added is not a breach; one already told in any earlier notice is
+    not "added"."""
+    earlier = list(
+        OneTimeNotice.objects.standing()
+        .filter(matter=matter, issued_at__lt=before)
+        .filter(same_citizen(citizen))
+        .select_related("version")
+        .prefetch_related("items__material")
+        .order_by("issued_at", "pk")
+    )
+    if not earlier:
+        return None, []
+    first = earlier[0]
+    required_then = {m.code: m for m in first.version.materials.all()}
+    told = {i.material.code for n in earlier for i in n.items.all() if i.status == ItemStatus.MISSING}
+    first_status = {i.material.code: i.status for i in first.items.all()}
+    findings = []
+    when = clock.local(first.issued_at)
+    for material in missing:
+        if material.code in required_then and material.code not in told:
+            said_of: dict[str, str] = {
+                ItemStatus.BROUGHT.value: "首次告知时记为“已提交”",
+                ItemStatus.NOT_APPLICABLE.value: "首次告知时记为“不适用”",
+            }
+            said = said_of.get(first_status.get(material.code, ""), "首次告知时未列入清单")
+            findings.append(
+                BreachFinding(
+                    material,
+                    f"首次告知（{first.number}，{when:%Y-%m-%d %H:%M}）"
+                    f"所依据的第{first.version.number}版办事指南"
+                    f"已列明此材料，{said}",
+                )
+            )
+    return first, findings

@@ -248,7 +248,7 @@ def _preview(
         phone=data.get("phone", "") or "",
     )
     if citizen.id_number or citizen.phone:
-        first, findings = services.breach_findings(
+        first, findings = selectors.breach_findings(
             matter=matter, citizen=citizen, missing=missing, before=clock.now()
         )
         out["first"] = first
@@ -257,7 +257,7 @@ def _preview(
         out["same_visit"] = (
             OneTimeNotice.objects.standing()
             .filter(matter=matter, business_date=clock.today(), branch_id=branch_id)
-            .filter(services._same_citizen(citizen))
+            .filter(selectors.same_citizen(citizen))
             .first()
         )
     return out

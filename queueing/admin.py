@@ -10,9 +10,18 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from audit.admin_mixins import AuditedModelAdmin
-from common.admin_mixins import ReadOnlyAdmin
+from common.admin_mixins import ReadOnlyAdmin, ReadOnlyInline
 from common.identity import mask_id, mask_name, mask_phone
-from queueing.models import Appointment, Device, HallSettings, Queue, Ticket, WindowState
+from queueing.models import (
+    Appointment,
+    AppointmentEvent,
+    Device,
+    HallSettings,
+    Queue,
+    Ticket,
+    TicketEvent,
+    WindowState,
+)
 from queueing.services import device_revoke
 
 
@@ -58,6 +67,11 @@ class DeviceAdmin(admin.ModelAdmin):
         messages.success(request, "已吊销。")
 
 
+class TicketEventInline(ReadOnlyInline):
+    model = TicketEvent
+    fields = ("at", "actor_label", "action", "from_status", "to_status", "window", "staff", "note")
+
+
 @admin.register(Ticket)
 class TicketAdmin(ReadOnlyAdmin):
     list_display = (
@@ -74,6 +88,12 @@ class TicketAdmin(ReadOnlyAdmin):
     search_fields = ("display_number",)
     list_select_related = ("branch", "window")
     date_hierarchy = "service_date"
+    inlines = [TicketEventInline]
+
+
+class AppointmentEventInline(ReadOnlyInline):
+    model = AppointmentEvent
+    fields = ("at", "actor_label", "action", "from_status", "to_status", "note")
 
 
 @admin.register(Appointment)
@@ -94,6 +114,7 @@ class AppointmentAdmin(ReadOnlyAdmin):
     list_select_related = ("branch", "queue")
     exclude = ("id_number", "mobile", "name")
     readonly_fields = ("masked_name", "masked_id", "masked_mobile")
+    inlines = [AppointmentEventInline]
 
     @admin.display(description="姓名")
     def masked_name(self, obj: Appointment) -> str:

@@ -16,7 +16,7 @@ from django.http import HttpRequest, StreamingHttpResponse
 from ninja import Field, Router, Schema, Status
 
 from common import clock, hooks
-from common.api import ErrorOut
+from common.api import errors
 from common.errors import DomainError
 from common.request import client_ip
 from common.schema_types import Mobile, ResidentId
@@ -257,7 +257,7 @@ def _ticket_out(request: HttpRequest, ticket: Ticket) -> dict[str, Any]:
 
 @router.post(
     "/tickets",
-    response={201: TicketOut, 409: ErrorOut, 422: ErrorOut},
+    response={201: TicketOut, **errors(409, 422)},
     auth=device_or_staff,
     summary="取号（取号机、引导员代取）或预约签到",
     description=(
@@ -304,7 +304,7 @@ def ticket_take(request: HttpRequest, payload: TicketIn) -> Status[dict[str, Any
 
 @router.get(
     "/tickets/{ref}",
-    response={200: TicketStatusOut, 404: ErrorOut, 429: ErrorOut},
+    response={200: TicketStatusOut, **errors(404, 429)},
     auth=None,
     summary="排队号的状态与前面人数",
     description=(
@@ -358,12 +358,12 @@ def _rating_token(ticket: Ticket) -> str | None:
     return hooks.ask("ticket_rating_token", ticket=ticket)  # minted by the ratings app
 
 
-WINDOW_RESPONSES: dict[int, Any] = {200: WindowTicketOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+WINDOW_RESPONSES: dict[int, Any] = {200: WindowTicketOut, **errors(403, 404, 409)}
 
 
 @router.post(
     "/windows/{branch}/{number}/call-next",
-    response={200: WindowTicketOut, 204: None, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response={200: WindowTicketOut, 204: None, **errors(403, 404, 409)},
     auth=device_or_staff,
     summary="叫下一位",
     description=(
@@ -453,7 +453,7 @@ def _window_state_out(window: Window) -> dict[str, Any]:
 
 @router.post(
     "/windows/{branch}/{number}/pause",
-    response={200: WindowStateOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: WindowStateOut, **errors(403, 404, 409, 422)},
     auth=device_or_staff,
     summary="暂停服务",
     description="临时离柜（000 §二(三)7）：显示屏和柜台平板显示“暂停服务”。有未办结的号时返回 409。",
@@ -468,7 +468,7 @@ def window_pause(request: HttpRequest, branch: str, number: int, payload: PauseI
 
 @router.post(
     "/windows/{branch}/{number}/resume",
-    response={200: WindowStateOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response={200: WindowStateOut, **errors(403, 404, 409)},
     auth=device_or_staff,
     summary="恢复服务",
 )
@@ -480,7 +480,7 @@ def window_resume(request: HttpRequest, branch: str, number: int) -> Any:
 
 @router.post(
     "/windows/{branch}/{number}/sign-in",
-    response={200: WindowStateOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response={200: WindowStateOut, **errors(403, 404, 409)},
     auth=device_or_staff,
     summary="签到",
 )
@@ -492,7 +492,7 @@ def window_sign_in(request: HttpRequest, branch: str, number: int) -> Any:
 
 @router.post(
     "/windows/{branch}/{number}/sign-out",
-    response={200: WindowStateOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response={200: WindowStateOut, **errors(403, 404, 409)},
     auth=device_or_staff,
     summary="签退",
 )
@@ -504,7 +504,7 @@ def window_sign_out(request: HttpRequest, branch: str, number: int) -> Any:
 
 @router.get(
     "/windows/{branch}/{number}",
-    response={200: WindowStateOut, 403: ErrorOut, 404: ErrorOut},
+    response={200: WindowStateOut, **errors(403, 404)},
     auth=device_or_staff,
     summary="窗口状态（柜台平板）",
 )
@@ -538,7 +538,7 @@ def branch_list(request: HttpRequest) -> list[dict[str, Any]]:
     windows: dict[int, list[Window]] = {b.pk: [] for b in branches}
     for window in Window.objects.filter(branch__in=branches, is_active=True).order_by("number"):
         windows[window.branch_id].append(window)
-    now = services.clock.now()
+    now = clock.now()
     return [
         {
             "code": b.code,
@@ -572,7 +572,7 @@ def branch_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.get(
     "/branches/{branch}/board",
-    response={200: BoardOut, 403: ErrorOut, 404: ErrorOut},
+    response={200: BoardOut, **errors(403, 404)},
     auth=device_or_staff,
     summary="叫号显示屏的内容",
     description="各窗口当前叫号与状态（暂停服务）、最近叫号、各业务等候人数与预计等候时间。",
@@ -696,13 +696,13 @@ def _appointment_out(appointment: Any) -> dict[str, Any]:
 
 @router.get(
     "/appointments/dates",
-    response={200: BookingDatesOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: BookingDatesOut, **errors(404, 422)},
     auth=None,
     summary="可预约的日期（工作日）",
 )
 def appointment_dates(request: HttpRequest, branch: str, category: str) -> dict[str, Any]:
     queue = _bookable_queue(branch, category)
-    today = services.clock.today()
+    today = clock.today()
     return {
         "branch": branch,
         "category": category,
@@ -714,14 +714,14 @@ def appointment_dates(request: HttpRequest, branch: str, category: str) -> dict[
 
 @router.get(
     "/appointments/slots",
-    response={200: SlotsOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: SlotsOut, **errors(404, 422)},
     auth=None,
     summary="某日各时段的剩余名额",
 )
 def appointment_slots(request: HttpRequest, branch: str, category: str, date: date) -> dict[str, Any]:
     queue = _bookable_queue(branch, category)
-    now = services.clock.now()
-    params = queue_rules(services.clock.today()).params
+    now = clock.now()
+    params = queue_rules(clock.today()).params
     rows = selectors.slot_availability(queue, date, params=params, now=now)
     return {
         "branch": branch,
@@ -735,7 +735,7 @@ def appointment_slots(request: HttpRequest, branch: str, category: str, date: da
 
 @router.post(
     "/appointments/code",
-    response={202: CodeOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={202: CodeOut, **errors(403, 404, 409, 422, 429)},
     auth=None,
     summary="预约第一步：校验并发送短信验证码",
 )
@@ -768,7 +768,7 @@ def appointment_code(request: HttpRequest, payload: CodeIn) -> Status[dict[str, 
 
 @router.post(
     "/appointments",
-    response={201: AppointmentOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={201: AppointmentOut, **errors(409, 422, 429)},
     auth=None,
     summary="预约第二步：凭验证码完成预约",
 )
@@ -788,7 +788,7 @@ def _own_appointment(request: HttpRequest, code: str, id_number: str) -> Any:
 
 @router.post(
     "/appointments/{code}/lookup",
-    response={200: AppointmentOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={200: AppointmentOut, **errors(404, 422, 429)},
     auth=None,
     summary="查询本人的预约（预约码 + 身份证号码）",
 )
@@ -798,7 +798,7 @@ def appointment_lookup(request: HttpRequest, code: str, payload: LookupIn) -> di
 
 @router.post(
     "/appointments/{code}/cancel",
-    response={200: AppointmentOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={200: AppointmentOut, **errors(404, 409, 422, 429)},
     auth=None,
     summary="取消本人的预约",
 )

@@ -21,11 +21,11 @@ import hashlib
 import secrets
 from typing import ClassVar
 
-from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 
+from common.events import StatusEvent
 from org.models import Branch, Category, Staff, Window
 
 # ---------------------------------------------------------------------------------------
@@ -301,6 +301,7 @@ class Ticket(models.Model):
     note = models.CharField("备注", max_length=200, blank=True)
 
     TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = TICKET_TRANSITIONS
+    INITIAL: ClassVar[frozenset[str]] = frozenset({TicketStatus.WAITING})
 
     class Meta:
         verbose_name = verbose_name_plural = "排队号"
@@ -335,36 +336,25 @@ class Ticket(models.Model):
         return Category(self.category).label
 
 
-class TicketEvent(models.Model):
+class TicketEvent(StatusEvent):
     """One change of a ticket: who, when, from which state to which, at which window.
     Waiting and service times (and later statistics, 000 §五(五) ratings) are computed
-    from these; they also show that 先到先办 (001 第十一条(五)) was kept."""
+    from these; they also show that 先到先办 (001 第十一条(五)) was kept. A recall (重呼)
+    is a row from "called" to "called"."""
 
     ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="events")
     action = models.CharField("动作", max_length=20, choices=TicketAction.choices)
     from_status = models.CharField("原状态", max_length=20, choices=TicketStatus.choices, blank=True)
-    to_status = models.CharField("新状态", max_length=20, choices=TicketStatus.choices)
-    at = models.DateTimeField("时间")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="操作人",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    actor_label = models.CharField("操作人标识", max_length=100)
+    to_status = models.CharField("新状态", max_length=20, choices=TicketStatus.choices, blank=True)
     window = models.ForeignKey(
         Window, verbose_name="窗口", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     staff = models.ForeignKey(
         Staff, verbose_name="柜员", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    note = models.CharField("说明", max_length=200, blank=True)
 
-    class Meta:
+    class Meta(StatusEvent.Meta):
         verbose_name = verbose_name_plural = "排队号记录"
-        ordering = ["at", "pk"]
         indexes = [models.Index(fields=["ticket", "at"], name="ticket_event_idx")]
 
     def __str__(self) -> str:
@@ -392,6 +382,7 @@ class WindowState(models.Model):
     since = models.DateTimeField("状态开始时间", null=True, blank=True)
 
     TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = WINDOW_TRANSITIONS
+    INITIAL: ClassVar[frozenset[str]] = frozenset({WindowStatus.CLOSED})
 
     class Meta:
         verbose_name = verbose_name_plural = "窗口状态"
@@ -410,33 +401,23 @@ class WindowState(models.Model):
         return f"{self.window} {self.get_status_display()}"
 
 
-class WindowEvent(models.Model):
+class WindowEvent(StatusEvent):
     """Sign-in, pause, resume and sign-out of a window, with the reason of a pause:
-    the time a window was paused is measured from these (000 §二(三)7)."""
+    the time a window was paused is measured from these (000 §二(三)7). The window's
+    status lives on its `WindowState` (one per window); its moves are written here, on
+    the window's timeline (`window.events`)."""
 
-    window = models.ForeignKey(Window, on_delete=models.PROTECT, related_name="+")
+    window = models.ForeignKey(Window, verbose_name="窗口", on_delete=models.PROTECT, related_name="events")
     action = models.CharField("动作", max_length=20, choices=WindowAction.choices)
-    from_status = models.CharField("原状态", max_length=20, choices=WindowStatus.choices)
-    to_status = models.CharField("新状态", max_length=20, choices=WindowStatus.choices)
-    at = models.DateTimeField("时间")
+    from_status = models.CharField("原状态", max_length=20, choices=WindowStatus.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=20, choices=WindowStatus.choices, blank=True)
     staff = models.ForeignKey(
         Staff, verbose_name="柜员", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="操作人",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    actor_label = models.CharField("操作人标识", max_length=100)
     reason = models.CharField("原因", max_length=20, choices=PauseReason.choices, blank=True)
-    note = models.CharField("说明", max_length=200, blank=True)
 
-    class Meta:
+    class Meta(StatusEvent.Meta):
         verbose_name = verbose_name_plural = "窗口记录"
-        ordering = ["at", "pk"]
         indexes = [models.Index(fields=["window", "at"], name="window_event_idx")]
 
     def __str__(self) -> str:
@@ -501,6 +482,7 @@ class Appointment(models.Model):
     )
 
     TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = APPOINTMENT_TRANSITIONS
+    INITIAL: ClassVar[frozenset[str]] = frozenset({AppointmentStatus.BOOKED})
 
     class Meta:
         verbose_name = verbose_name_plural = "预约"
@@ -523,7 +505,7 @@ class Appointment(models.Model):
         return f"预约 {self.code}（{self.service_date:%Y-%m-%d} {self.slot_start:%H:%M}）"
 
 
-class AppointmentEvent(models.Model):
+class AppointmentEvent(StatusEvent):
     """One change of an appointment (booked, checked in, late, cancelled, no-show) of the
     网络预约排队 of 000 §四(二)3(1): no-shows counted from these can block booking
     (product-queue rule set)."""
@@ -531,22 +513,10 @@ class AppointmentEvent(models.Model):
     appointment = models.ForeignKey(Appointment, on_delete=models.PROTECT, related_name="events")
     action = models.CharField("动作", max_length=20, choices=AppointmentAction.choices)
     from_status = models.CharField("原状态", max_length=20, choices=AppointmentStatus.choices, blank=True)
-    to_status = models.CharField("新状态", max_length=20, choices=AppointmentStatus.choices)
-    at = models.DateTimeField("时间")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="操作人",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    actor_label = models.CharField("操作人标识", max_length=100)
-    note = models.CharField("说明", max_length=200, blank=True)
+    to_status = models.CharField("新状态", max_length=20, choices=AppointmentStatus.choices, blank=True)
 
-    class Meta:
+    class Meta(StatusEvent.Meta):
         verbose_name = verbose_name_plural = "预约记录"
-        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.appointment} {self.get_action_display()}"
@@ -618,6 +588,11 @@ class Device(models.Model):
         return cls.PREFIX + secrets.token_urlsafe(32)
 
     @property
-    def label(self) -> str:
-        """How the audit log and ticket events name this device: "kiosk:HD01:大厅1号"."""
+    def actor_label(self) -> str:
+        """How the audit log and ticket events name this device when it acts under its
+        token (common.actors.NamedActor): "kiosk:HD01:大厅1号"."""
         return f"{self.kind}:{self.branch.code}:{self.name}"[:100]
+
+    @property
+    def label(self) -> str:
+        return self.actor_label

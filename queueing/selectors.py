@@ -596,3 +596,23 @@ def branch_appointments(branch: Branch, day: date) -> list[Appointment]:
         .filter(branch=branch, service_date=day)
         .order_by("slot_start", "pk")
     )
+
+
+def appointment_block_until(id_number: str, *, today: date, params: QueueParams) -> date | None:
+    """The first day a person may book again after repeated no-shows, or None
+    (product-queue appointment_no_show_limit / _period_days / appointment_block_days)."""
+    since = today - timedelta(days=params.appointment_no_show_period_days)
+    dates = list(
+        Appointment.objects.filter(
+            id_number=id_number,
+            status=AppointmentStatus.NO_SHOW,
+            service_date__gte=since,
+            service_date__lt=today,
+        )
+        .order_by("-service_date")
+        .values_list("service_date", flat=True)
+    )
+    if len(dates) < params.appointment_no_show_limit or params.appointment_block_days == 0:
+        return None
+    until = dates[0] + timedelta(days=params.appointment_block_days)
+    return until if until > today else None

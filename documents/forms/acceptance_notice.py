@@ -16,14 +16,13 @@ from documents.blocks import (
     Fields,
     Heading,
     Para,
-    Part,
     SignatureLine,
     Signatures,
     Steps,
 )
 from documents.contexts import AcceptanceNoticeContext
 from documents.formatting import days_text, fmt_date, fmt_date_weekday, fmt_datetime, phone_for
-from documents.forms.base import FormDefinition, qr_box, register
+from documents.forms.base import FormDefinition, issuer_line, qr_box, register, two_parts
 
 CODE = "acceptance_notice"
 TITLE = "受理通知单"
@@ -33,19 +32,15 @@ def build(ctx: AcceptanceNoticeContext) -> Document:
     return Document(
         form_code=CODE,
         title=TITLE,
-        issuer=" ".join(x for x in (ctx.centre_name, ctx.branch_name) if x),
+        issuer=issuer_line(ctx.centre_name, ctx.branch_name),
         number_label="受理编号",
         number=ctx.receipt_no,
         date_text=fmt_datetime(ctx.accepted_at),
-        parts=(
-            Part(
-                "申请人联",
-                Audience.CITIZEN,
-                _blocks(ctx, Audience.CITIZEN),
-                "此联当场交付申请人，请妥善保管",
-                qr_box(ctx.qr_url, "扫码查询进度、评价服务"),
-            ),
-            Part("存根联", Audience.ARCHIVE, _blocks(ctx, Audience.ARCHIVE), "此联存窗口单位"),
+        parts=two_parts(
+            lambda audience: _blocks(ctx, audience),
+            citizen_note="此联当场交付申请人，请妥善保管",
+            archive_note="此联存窗口单位",
+            qr=qr_box(ctx.qr_url, "扫码查询进度、评价服务"),
         ),
         basis="依据窗口办件工作规程：受理通知单一联当场交付申请人，一联存窗口单位。",
     )

@@ -1,4 +1,5 @@
-"""The registry of printed forms."""
+"""The registry of printed forms, and the pieces most forms are built of: the issuer line
+and the two parts of a form handed to a citizen (一联交申请人，一联留存)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from common.errors import DomainError
-from documents.blocks import Document, QrBox
+from documents.blocks import Audience, Block, Document, Part, QrBox
 
 
 class UnknownForm(DomainError):
@@ -55,3 +56,23 @@ def form_definition(code: str) -> FormDefinition:
 def qr_box(url: str | None, caption: str) -> QrBox | None:
     """The QR code of a citizen's part, when the context gives a target."""
     return QrBox(url, caption) if url else None
+
+
+def issuer_line(*names: str) -> str:
+    """The issuer line: the centre and the branch (or department) that are given."""
+    return " ".join(name for name in names if name)
+
+
+def two_parts(
+    blocks: Callable[[Audience], tuple[Block, ...]],
+    *,
+    citizen_note: str,
+    archive_note: str,
+    qr: QrBox | None = None,
+) -> tuple[Part, Part]:
+    """申请人联 (with the QR code, when there is one) and 存根联: the same blocks written for
+    each audience (the stub may leave out what only the citizen gets)."""
+    return (
+        Part("申请人联", Audience.CITIZEN, blocks(Audience.CITIZEN), citizen_note, qr),
+        Part("存根联", Audience.ARCHIVE, blocks(Audience.ARCHIVE), archive_note),
+    )

@@ -14,14 +14,13 @@ from documents.blocks import (
     Fields,
     Heading,
     Para,
-    Part,
     SignatureLine,
     Signatures,
     Steps,
 )
 from documents.contexts import CompletionNoticeContext
 from documents.formatting import fmt_date, fmt_date_weekday, fmt_datetime, local, phone_for
-from documents.forms.base import FormDefinition, qr_box, register
+from documents.forms.base import FormDefinition, issuer_line, qr_box, register, two_parts
 from documents.forms.rejection_notice import appeal_blocks
 
 CODE = "completion_notice"
@@ -36,19 +35,15 @@ def build(ctx: CompletionNoticeContext) -> Document:
     return Document(
         form_code=CODE,
         title=TITLE,
-        issuer=" ".join(x for x in (ctx.centre_name, ctx.branch_name) if x),
+        issuer=issuer_line(ctx.centre_name, ctx.branch_name),
         number_label="受理编号",
         number=ctx.receipt_no,
         date_text=fmt_datetime(ctx.completed_at),
-        parts=(
-            Part(
-                "申请人联",
-                Audience.CITIZEN,
-                _blocks(ctx, Audience.CITIZEN),
-                "此联当场交付申请人",
-                qr_box(ctx.qr_url, "扫码评价本次服务"),
-            ),
-            Part("存根联", Audience.ARCHIVE, _blocks(ctx, Audience.ARCHIVE), "此联由窗口单位留存"),
+        parts=two_parts(
+            lambda audience: _blocks(ctx, audience),
+            citizen_note="此联当场交付申请人",
+            archive_note="此联由窗口单位留存",
+            qr=qr_box(ctx.qr_url, "扫码评价本次服务"),
         ),
         basis="依据窗口办件工作规程：审批事项办结后，将办理结果及时反馈申请人，并将办结通知单当场交付申请人。",
     )

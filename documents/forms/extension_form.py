@@ -23,7 +23,7 @@ from documents.blocks import (
 )
 from documents.contexts import ExtensionFormContext, Opinion
 from documents.formatting import checkbox, days_text, fmt_date, fmt_date_weekday, fmt_datetime
-from documents.forms.base import FormDefinition, register
+from documents.forms.base import FormDefinition, issuer_line, register
 
 CODE = "extension_form"
 TITLE = "办理事项延期申请表"
@@ -33,7 +33,7 @@ def build(ctx: ExtensionFormContext) -> Document:
     return Document(
         form_code=CODE,
         title=f"{ctx.centre_name}{TITLE}",
-        issuer=" ".join(x for x in (ctx.centre_name, ctx.department) if x),
+        issuer=issuer_line(ctx.centre_name, ctx.department),
         number_label="受理编号",
         number=ctx.receipt_no,
         date_text=fmt_datetime(ctx.applied_at),

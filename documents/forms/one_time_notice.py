@@ -25,7 +25,7 @@ from documents.blocks import (
 )
 from documents.contexts import OneTimeNoticeContext
 from documents.formatting import fmt_date, fmt_datetime, id_for, phone_for
-from documents.forms.base import FormDefinition, qr_box, register
+from documents.forms.base import FormDefinition, issuer_line, qr_box, register, two_parts
 
 CODE = "one_time_notice"
 TITLE = "一次性告知清单"
@@ -43,20 +43,16 @@ def build(ctx: OneTimeNoticeContext) -> Document:
             ),
         )
     else:
-        parts = (
-            Part(
-                "申请人联",
-                Audience.CITIZEN,
-                _blocks(ctx, Audience.CITIZEN),
-                "此联交办事职工",
-                qr_box(ctx.qr_url, "扫码查看办事指南"),
-            ),
-            Part("存根联", Audience.ARCHIVE, _blocks(ctx, Audience.ARCHIVE), "此联由经办部门留底备查"),
+        parts = two_parts(
+            lambda audience: _blocks(ctx, audience),
+            citizen_note="此联交办事职工",
+            archive_note="此联由经办部门留底备查",
+            qr=qr_box(ctx.qr_url, "扫码查看办事指南"),
         )
     return Document(
         form_code=CODE,
         title=TITLE,
-        issuer=" ".join(x for x in (ctx.centre_name, ctx.branch_name) if x),
+        issuer=issuer_line(ctx.centre_name, ctx.branch_name),
         number_label="清单编号",
         number=ctx.number,
         date_text=fmt_datetime(ctx.issued_at),

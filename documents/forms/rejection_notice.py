@@ -15,14 +15,13 @@ from documents.blocks import (
     Fields,
     Heading,
     Para,
-    Part,
     SignatureLine,
     Signatures,
     Steps,
 )
 from documents.contexts import AppealRoute, RejectionNoticeContext
 from documents.formatting import fmt_date, fmt_datetime, id_for, phone_for
-from documents.forms.base import FormDefinition, qr_box, register
+from documents.forms.base import FormDefinition, issuer_line, qr_box, register, two_parts
 
 CODE = "rejection_notice"
 TITLE = "退回件（不予受理）通知单"
@@ -50,19 +49,15 @@ def build(ctx: RejectionNoticeContext) -> Document:
     return Document(
         form_code=CODE,
         title=TITLE,
-        issuer=" ".join(x for x in (ctx.centre_name, ctx.branch_name) if x),
+        issuer=issuer_line(ctx.centre_name, ctx.branch_name),
         number_label="通知单编号",
         number=ctx.number,
         date_text=fmt_datetime(ctx.issued_at),
-        parts=(
-            Part(
-                "申请人联",
-                Audience.CITIZEN,
-                _blocks(ctx, Audience.CITIZEN),
-                "此联当场交付申请人",
-                qr_box(ctx.qr_url, "扫码查看说明"),
-            ),
-            Part("存根联", Audience.ARCHIVE, _blocks(ctx, Audience.ARCHIVE), "此联由窗口单位留存"),
+        parts=two_parts(
+            lambda audience: _blocks(ctx, audience),
+            citizen_note="此联当场交付申请人",
+            archive_note="此联由窗口单位留存",
+            qr=qr_box(ctx.qr_url, "扫码查看说明"),
         ),
         basis="依据窗口办件工作规程：决定不予受理的，填写退回件通知单当场交付，并告知不予受理的理由。",
     )

@@ -16,7 +16,6 @@ from documents.blocks import (
     Fields,
     Heading,
     Para,
-    Part,
     SignatureLine,
     Signatures,
     Steps,
@@ -24,7 +23,7 @@ from documents.blocks import (
 )
 from documents.contexts import SupplementNoticeContext
 from documents.formatting import days_text, fmt_date, fmt_datetime, id_for, phone_for
-from documents.forms.base import FormDefinition, qr_box, register
+from documents.forms.base import FormDefinition, issuer_line, qr_box, register, two_parts
 
 CODE = "supplement_notice"
 TITLE = "补办件通知单"
@@ -34,19 +33,15 @@ def build(ctx: SupplementNoticeContext) -> Document:
     return Document(
         form_code=CODE,
         title=TITLE,
-        issuer=" ".join(x for x in (ctx.centre_name, ctx.branch_name) if x),
+        issuer=issuer_line(ctx.centre_name, ctx.branch_name),
         number_label="通知单编号",
         number=ctx.number,
         date_text=fmt_datetime(ctx.issued_at),
-        parts=(
-            Part(
-                "申请人联",
-                Audience.CITIZEN,
-                _blocks(ctx, Audience.CITIZEN),
-                "此联当场交付申请人",
-                qr_box(ctx.qr_url, "扫码查询办理进度"),
-            ),
-            Part("存根联", Audience.ARCHIVE, _blocks(ctx, Audience.ARCHIVE), "此联由窗口单位留存"),
+        parts=two_parts(
+            lambda audience: _blocks(ctx, audience),
+            citizen_note="此联当场交付申请人",
+            archive_note="此联由窗口单位留存",
+            qr=qr_box(ctx.qr_url, "扫码查询办理进度"),
         ),
         basis="依据窗口办件工作规程：材料不全或不符合要求的，一次性书面告知需要补齐或补正的全部材料。",
     )

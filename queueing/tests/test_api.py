@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from org.services import api_token_issue
-from queueing import services
+from queueing import selectors, services
 from queueing.models import DeviceKind, Ticket, TicketStatus
 from queueing.tests.conftest import C, L, W, window
 
@@ -273,7 +273,7 @@ def test_the_board_endpoint_shows_calls_and_pauses(client, hd01, board_token, ki
     assert board["windows"][0]["current"]["number"] == "A001"
     assert board["recent_calls"][0]["text"] == "请 A001 号到 1 号窗口办理"
     wa_board = services.device_issue(
-        actor="t", branch=services.selectors.branch_by_code("WA01"), kind=DeviceKind.BOARD, name="x"
+        actor="t", branch=selectors.branch_by_code("WA01"), kind=DeviceKind.BOARD, name="x"
     )[1]
     assert client.get("/api/v1/branches/HD01/board", **bearer(wa_board)).status_code == 403
 

@@ -238,17 +238,17 @@ def test_the_display_survives_a_server_outage_without_a_reload(new_page, page, h
 
     from django.http import HttpResponse
 
-    import queueing.views
+    import queueing.views.devices
 
-    real_stream = queueing.views.board_stream
+    real_stream = queueing.views.devices.board_stream
     monkeypatch.setattr(
-        queueing.views, "board_stream", lambda request, branch: HttpResponse("restarting", status=503)
+        queueing.views.devices, "board_stream", lambda request, branch: HttpResponse("restarting", status=503)
     )
     board.wait_for_selector("#board-offline:not([hidden])", timeout=6_000)
     staff = Staff.objects.get(user__username="teller1")
     services.ticket_take(actor="k", branch=hall, category="collection")
     services.ticket_call_next(actor="t", staff=staff, window=staff.branch.windows.get(number=1))
-    monkeypatch.setattr(queueing.views, "board_stream", real_stream)
+    monkeypatch.setattr(queueing.views.devices, "board_stream", real_stream)
     board.wait_for_function(banner_says("请 A001 号到 1 号窗口办理"), timeout=8_000)
     assert board.evaluate("window.__loadedAt") is not None  # the same page, never reloaded
     board.wait_for_selector("#board-offline[hidden]", state="attached")
