@@ -10,16 +10,21 @@
 * survey rounds (open, close): 业务管理处 (and 系统管理员); results also 中心领导.
 * answer a survey: the raters of 004 §五 二、三, whatever their role.
 * export and push: 业务管理处, 系统管理员.
+* the public rating pages and endpoints: anybody with a token, at most
+  `RATINGS_PUBLIC_LOOKUPS_PER_MINUTE` requests a minute per client address and page.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
+from common import ratelimit
+from common.errors import DomainError
 from org.access import has_role
 from org.models import Role
+from ratings import conf
 from ratings.models import FollowUp, HotlineCallback, Rating
 
 VIEW_ROLES = (Role.OFFICE, Role.LEADER, Role.ADMIN, Role.INSPECTOR, Role.HEAD)
@@ -71,3 +76,17 @@ def callback_for_user(user: Any, pk: int) -> HotlineCallback:
 
 def may_act_on_follow_up(user: Any) -> bool:
     return has_role(user, *FOLLOW_UP_ACT_ROLES)
+
+
+class RateLimited(DomainError):
+    code = "too_many_requests"
+    status = 429
+
+
+def public_rate_limit(request: HttpRequest, scope: str) -> None:
+    """Count one public request of this client in `scope` (common.ratelimit); RateLimited
+    (429) once over `RATINGS_PUBLIC_LOOKUPS_PER_MINUTE`."""
+    if not ratelimit.client_hit(
+        request, f"ratings:{scope}", limit=conf.public_lookups_per_minute(), window_seconds=60
+    ):
+        raise RateLimited("查询过于频繁，请稍等一分钟再试。")

@@ -21,7 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from common import clock
-from common.api import ErrorOut
+from common.api import errors
 from common.errors import DomainError
 from common.identity import mask_phone
 from common.periods import InvalidPeriod, parse_period
@@ -32,7 +32,7 @@ from org.models import Staff, Window
 from queueing import selectors as queue_selectors
 from queueing.devices import counter_device_session, device_or_staff, identity_of, may_see
 from queueing.models import Device
-from ratings import access, conf, selectors, services
+from ratings import access, selectors, services
 from ratings.evaluator import bad_reasons, evaluator_state, rating_levels
 from ratings.models import CallbackStatus, HotlineCallback, Rating, SurveyRound
 from ratings.push import export_rows, to_csv, to_json
@@ -98,7 +98,7 @@ class EvaluatorOut(Schema):
 
 @router.get(
     "/windows/{branch}/{number}/evaluator",
-    response={200: EvaluatorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response={200: EvaluatorOut, **errors(401, 403, 404)},
     auth=[*device_or_staff, counter_device_session],
     url_name="window_evaluator",
     summary="窗口评价器状态",
@@ -191,15 +191,6 @@ def _public_actor(request: HttpRequest) -> Any:
     return request.user
 
 
-def _rate_limit(request: HttpRequest, scope: str) -> None:
-    from queueing import ratelimit
-
-    try:
-        ratelimit.hit(request, scope, per_minute=conf.public_lookups_per_minute())
-    except ratelimit.RateLimited as exc:
-        raise DomainError(exc.message, code="too_many_requests", status=429) from None
-
-
 def rating_message(rating: Rating) -> str:
     """The thanks the citizen sees; a bad rating with a phone number gets the contact
     promise of the rating_followup rule set in force that day."""
@@ -231,15 +222,7 @@ def rating_out(rating: Rating) -> dict[str, Any]:
 
 @router.post(
     "/ratings",
-    response={
-        201: RatingOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        409: ErrorOut,
-        410: ErrorOut,
-        422: ErrorOut,
-        429: ErrorOut,
-    },
+    response={201: RatingOut, **errors(403, 404, 409, 410, 422, 429)},
     auth=None,
     url_name="rating_create",
     summary="提交好差评",
@@ -251,7 +234,7 @@ def rating_out(rating: Rating) -> dict[str, Any]:
 def rating_create(request: HttpRequest, payload: RatingIn) -> Status[dict[str, Any]]:
     actor = _public_actor(request)
     if not isinstance(actor, str):  # a bound counter device is not rate-limited
-        _rate_limit(request, "rating-submit")
+        access.public_rate_limit(request, "rating-submit")
     rating = services.rating_submit(
         actor=actor,
         token=payload.token.strip(),
@@ -290,7 +273,7 @@ def token_out(row: Any) -> dict[str, Any]:
         "completed_at": completed,
         "expires_at": row.expires_at,
         "expired": row.expires_at <= clock.now(),
-        "rated": services._already_rated(row),
+        "rated": selectors.token_rated(row),
         "levels": rating_levels(),
         "reasons": bad_reasons(),
     }
@@ -298,14 +281,14 @@ def token_out(row: Any) -> dict[str, Any]:
 
 @router.get(
     "/ratings/tokens/{token}",
-    response={200: TokenOut, 404: ErrorOut, 429: ErrorOut},
+    response={200: TokenOut, **errors(404, 429)},
     auth=None,
     summary="评价令牌对应的服务",
     description="H5 页面显示要评价的服务（工作人员、窗口、办结时间）以及能否评价（已评价、已过期）。限频。",
 )
 def rating_token_detail(request: HttpRequest, token: str) -> dict[str, Any]:
-    _rate_limit(request, "rating-token")
-    return token_out(services.rating_token_lookup(token, allow_expired=True))
+    access.public_rate_limit(request, "rating-token")
+    return token_out(selectors.rating_token_lookup(token, allow_expired=True))
 
 
 # ---------------------------------------------------------------------------------------
@@ -378,7 +361,7 @@ FORMULA = (
 
 @router.get(
     "/scores/citizen",
-    response={200: ScoresOut, 401: ErrorOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: ScoresOut, **errors(401, 403, 409, 422)},
     auth=bearer_or_session,
     summary="职工评价得分（80分）",
     description=(
@@ -477,7 +460,7 @@ class CallbackFilter(Schema):
 
 @router.get(
     "/ratings/callbacks",
-    response={200: list[CallbackOut], 401: ErrorOut, 403: ErrorOut},
+    response={200: list[CallbackOut], **errors(401, 403)},
     auth=bearer_or_session,
     summary="12329回访任务列表",
     description="默认为待回访任务，最早办结的在前。电话号码脱敏。业务管理处（12329热线）、中心领导、系统管理员。",
@@ -499,7 +482,7 @@ def callback_list(request: HttpRequest, filters: Query[CallbackFilter]) -> list[
 
 @router.get(
     "/ratings/callbacks/{callback_id}",
-    response={200: CallbackOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response={200: CallbackOut, **errors(401, 403, 404)},
     auth=bearer_or_session,
     summary="打开回访任务",
     description="回访人员（业务管理处）打开任务时显示完整电话号码，并记录查看；其他角色只见脱敏号码。",
@@ -538,7 +521,7 @@ def _operator(request: HttpRequest, callback_id: int) -> tuple[Any, HotlineCallb
 
 @router.post(
     "/ratings/callbacks/{callback_id}/phone",
-    response={200: CallbackOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: CallbackOut, **errors(401, 403, 404, 409, 422)},
     auth=bearer_or_session,
     summary="登记回访电话",
 )
@@ -549,7 +532,7 @@ def callback_phone(request: HttpRequest, callback_id: int, payload: PhoneIn) -> 
 
 @router.post(
     "/ratings/callbacks/{callback_id}/calls",
-    response={200: CallbackOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: CallbackOut, **errors(401, 403, 404, 409, 422)},
     auth=bearer_or_session,
     summary="记录未接通或拒绝回访",
 )
@@ -562,7 +545,7 @@ def callback_call(request: HttpRequest, callback_id: int, payload: CallIn) -> di
 
 @router.post(
     "/ratings/callbacks/{callback_id}/answer",
-    response={200: CallbackOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: CallbackOut, **errors(401, 403, 404, 409, 422)},
     auth=bearer_or_session,
     summary="记录回访内容（已接通）",
     description="服务态度、办事效率（非常满意/满意/不满意）、是否跑回头路、是否索拿卡要、"
@@ -597,7 +580,7 @@ class RankingOut(Schema):
 
 @router.get(
     "/ratings/callbacks-ranking",
-    response={200: RankingOut, 401: ErrorOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: RankingOut, **errors(401, 403, 409, 422)},
     auth=bearer_or_session,
     summary="12329回访排名",
     description="按办结日期所在期间的已回访记录：分值 = Σ 各档权重 × 该档比例，"
@@ -665,7 +648,7 @@ class SurveyRankingOut(Schema):
 
 @router.get(
     "/ratings/surveys/{round_id}/ranking",
-    response={200: SurveyRankingOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response={200: SurveyRankingOut, **errors(401, 403, 404, 409)},
     auth=bearer_or_session,
     summary="满意度测评排名",
     description="004 §五 二、三：各测评对象的分值与名次（不含测评人信息）。"
@@ -703,7 +686,7 @@ def survey_ranking(request: HttpRequest, round_id: int) -> dict[str, Any]:
 
 @router.get(
     "/ratings/export",
-    response={200: None, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
+    response={200: None, **errors(401, 403, 422)},
     auth=bearer_or_session,
     summary="好差评导出（省平台）",
     description="期间内的全部评价：办件/服务编号、事项编码、工号、受理与办结时间、处室代码、等级、渠道、评价人类型。"

@@ -1,5 +1,5 @@
-"""Reads of the ratings app: citizen scores (the 80 points of 000 §五(五)4(1)), worklists,
-disclosure figures and rankings.
+"""Reads of the ratings app: citizen scores (the 80 points of 000 §五(五)4(1)), the rating
+tokens, worklists, disclosure figures, rankings and who may answer an internal survey.
 
 The citizen-score interface other apps (appraisal) call:
 
@@ -27,7 +27,9 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 
 from common import clock
-from org.models import Branch, Role, Staff, Window
+from org.access import has_role
+from org.models import Branch, Department, Rank, Role, Staff, Window
+from ratings.errors import TokenExpired, TokenInvalid
 from ratings.models import (
     AnnotationStatus,
     CallbackStatus,
@@ -39,6 +41,7 @@ from ratings.models import (
     RatingChannel,
     RatingToken,
     SatisfactionLevel,
+    SurveyKind,
     SurveyResponse,
     SurveyRound,
 )
@@ -247,6 +250,45 @@ def case_rating_path(*, case: Any) -> str | None:
     its 办结通知单 (the "case_rating_path" hook)."""
     row = RatingToken.objects.filter(case=case, channel=RatingChannel.ONLINE).first()
     return reverse("rate", args=[row.token]) if row else None
+
+
+# ---------------------------------------------------------------------------------------
+# Rating tokens (一次一评、一事一评)
+
+TOKEN_INVALID_MESSAGE = "评价链接无效，请核对后重试，或扫描小票、通知单上的二维码。"
+
+
+def rating_token_lookup(
+    token: str, *, now: datetime | None = None, allow_expired: bool = False
+) -> RatingToken:
+    """The token row, or TokenInvalid (404: forged or mistyped) / TokenExpired (410)."""
+    if not token or len(token) > 64:
+        raise TokenInvalid(TOKEN_INVALID_MESSAGE)
+    row = (
+        RatingToken.objects.select_related(
+            "ticket__branch", "ticket__window", "ticket__staff__department", "branch__centre", "window"
+        )
+        .filter(token=token)
+        .first()
+    )
+    if row is None:
+        raise TokenInvalid(TOKEN_INVALID_MESSAGE)
+    now = now or clock.now()
+    if not allow_expired and row.expires_at <= now:
+        raise TokenExpired(
+            f"评价已超过有效期（{clock.local(row.expires_at):%Y-%m-%d %H:%M}），本次服务未评价。"
+            "如对服务有意见，请拨打 12329 或通过“我要投诉”反映。"
+        )
+    return row
+
+
+def token_rated(token: RatingToken) -> bool:
+    """Whether the service the token is bound to has its rating (through any channel)."""
+    if token.ticket_id is not None:
+        return Rating.objects.filter(ticket_id=token.ticket_id).exists()
+    if token.case_id is not None:
+        return Rating.objects.filter(case_id=token.case_id).exists()
+    return False
 
 
 # ---------------------------------------------------------------------------------------
@@ -536,3 +578,32 @@ def survey_month_end(month: date) -> date:
     from common.periods import month_period
 
     return month_period(month.year, month.month).end
+
+
+# Who answers the internal surveys (004 §五 二: 网点工作人员; 三: 副科级以上管理人员).
+BRANCH_RATER_ROLES = (Role.GUIDE, Role.TELLER, Role.HEAD)
+MANAGER_MIN_RANK = Rank.SECTION_DEPUTY
+
+
+def survey_default_targets(kind: str) -> list[dict[str, Any]]:
+    """二: the centre's departments (处室 not tied to a branch) are rated by the branches;
+    三: the leadership (staff holding the 中心领导 role) by the managers."""
+    if kind == SurveyKind.BRANCH_RATES_DEPARTMENT:
+        return [
+            {"department": d, "label": d.name}
+            for d in Department.objects.filter(is_active=True, branch__isnull=True).order_by("code")
+        ]
+    leaders = Staff.objects.filter(is_active=True, user__groups__name=Role.LEADER.label).distinct()
+    return [
+        {"leader": s, "label": f"{s.name}（{s.title or s.get_rank_display()}）"}
+        for s in leaders.order_by("-rank", "staff_no")
+    ]
+
+
+def survey_may_rate(staff: Staff, kind: str) -> bool:
+    """004 §五 二: 网点工作人员 (guides, tellers, heads of a branch); 三: 副科级以上管理人员."""
+    if not staff.is_active:
+        return False
+    if kind == SurveyKind.BRANCH_RATES_DEPARTMENT:
+        return staff.branch_id is not None and has_role(staff.user, *BRANCH_RATER_ROLES)
+    return staff.rank >= MANAGER_MIN_RANK

@@ -658,7 +658,7 @@ def survey_home(request: HttpRequest) -> HttpResponse:
     staff = _staff(request)
     mine = []
     for survey_round in SurveyRound.objects.filter(status=SurveyStatus.OPEN).prefetch_related("targets"):
-        if staff is None or not services.survey_may_rate(staff, survey_round.kind):
+        if staff is None or not selectors.survey_may_rate(staff, survey_round.kind):
             continue
         targets = [t for t in survey_round.targets.all() if t.leader_id != staff.pk]
         done = _answered_targets(survey_round, targets, staff)
@@ -690,7 +690,7 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if survey_round is None:
         raise Http404("没有这次测评。")
     staff = _staff(request)
-    may_rate = staff is not None and services.survey_may_rate(staff, survey_round.kind)
+    may_rate = staff is not None and selectors.survey_may_rate(staff, survey_round.kind)
     results = has_role(request.user, *access.SURVEY_RESULT_ROLES)
     manage = has_role(request.user, *access.SURVEY_MANAGE_ROLES)
     if not (may_rate or results or manage):

@@ -18,7 +18,8 @@ from common import clock
 from common.errors import DomainError
 from common.periods import InvalidPeriod, month_period, parse_period
 from common.request import client_ip
-from ratings import conf, selectors, services
+from ratings import access, selectors, services
+from ratings.errors import ALREADY_RATED_MESSAGE
 from ratings.evaluator import rating_levels
 from ratings.forms import AppealForm, RateForm
 from ratings.models import AnnotationStatus, RaterType, Rating, RatingAnnotation, RatingChannel, RatingToken
@@ -26,11 +27,9 @@ from ratings.scoring import LEVELS
 
 
 def _rate_limit(request: HttpRequest) -> str | None:
-    from queueing import ratelimit
-
     try:
-        ratelimit.hit(request, "rate-page", per_minute=conf.public_lookups_per_minute())
-    except ratelimit.RateLimited as exc:
+        access.public_rate_limit(request, "rate-page")
+    except access.RateLimited as exc:
         return exc.message
     return None
 
@@ -75,7 +74,7 @@ def rate(request: HttpRequest, token: str) -> HttpResponse:
     if limited:
         return _error(request, limited, 429)
     try:
-        row = services.rating_token_lookup(token, allow_expired=True)
+        row = selectors.rating_token_lookup(token, allow_expired=True)
     except DomainError as exc:
         return _error(request, exc.message, exc.status)
     rating = _existing_rating(row)
@@ -122,7 +121,7 @@ def rate(request: HttpRequest, token: str) -> HttpResponse:
         else:
             status = 422
     elif request.method == "POST":
-        form.add_error(None, services.ALREADY_RATED_MESSAGE)
+        form.add_error(None, ALREADY_RATED_MESSAGE)
         status = 409
     annotation = None
     appeal = None

@@ -254,6 +254,21 @@ def test_an_unfounded_complaint_is_closed_after_verification(served, office):
     )
 
 
+def test_a_refused_step_is_an_invalid_transition_and_each_step_names_the_person(served, office):
+    from audit.transitions import InvalidTransition
+
+    follow_up = rate(tokens(served)[RatingChannel.COUNTER], 1).follow_up
+    with pytest.raises(InvalidTransition) as refused:
+        services.follow_up_close_unfounded(actor=office, follow_up=follow_up, finding="x")
+    assert refused.value.code == "invalid_transition" and refused.value.status == 409
+    services.follow_up_contact(actor=office, follow_up=follow_up, method="phone", note="已联系")
+    step = follow_up.events.get(action="contact")
+    assert (step.from_status, step.to_status) == (FollowUpStatus.OPEN, FollowUpStatus.CONTACTED)
+    assert step.actor == office and step.actor_label == f"{office.staff.name}（{office.staff.staff_no}）"
+    audit = AuditEvent.objects.get(action="ratings.follow_up.contact", object_id=str(follow_up.pk))
+    assert audit.changes["status"] == [FollowUpStatus.OPEN, FollowUpStatus.CONTACTED]
+
+
 def test_a_dissatisfied_close_needs_a_note(served, office):
     follow_up = rate(tokens(served)[RatingChannel.COUNTER], 1).follow_up
     services.follow_up_contact(actor=office, follow_up=follow_up, method="phone", note="n")
