@@ -1,7 +1,7 @@
 """Hooks: a lower app announces that something happened, the apps built on it act on it,
 and the lower app never imports them (docs/architecture.md § Layers).
 
-    # queueing/services.py — inside the transaction that finishes the ticket
+    # queueing/services/tickets.py (ticket_complete) — inside the transaction that finishes the ticket
     hooks.fire("ticket_completed", ticket=ticket, at=now)
 
     # ratings/apps.py — ready()
