@@ -26,7 +26,6 @@ HOOKS: dict[str, str] = {
     "case_completed": "cases: a case completed (办结) (case, at)",
     # Questions: `ask` returns the first answer that is not None.
     "case_rating_path": "cases asks: the path of a case's online rating page, or None (case)",
-    "ticket_rating_token": "queueing asks: the counter rating token of a finished service (ticket)",
     "evaluator_context": "queueing asks: what the counter tablet's evaluator needs (branch, number)",
 }
 

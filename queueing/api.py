@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, StreamingHttpResponse
 from ninja import Field, Router, Schema, Status
 
-from common import clock, hooks
+from common import clock
 from common.api import errors
 from common.errors import DomainError
 from common.request import client_ip
@@ -26,7 +26,7 @@ from queueing import ratelimit, selectors, services
 from queueing.constants import BOOKING_LOOKUPS_PER_MINUTE, PUBLIC_LOOKUPS_PER_MINUTE
 from queueing.devices import DeviceBearer, Identity, device_for_token, device_or_staff, identity_of, may_see
 from queueing.links import ticket_status_url
-from queueing.models import Device, DeviceKind, Queue, Ticket, TicketSource, TicketStatus
+from queueing.models import Device, DeviceKind, Queue, Ticket, TicketSource
 from queueing.params import queue_rules
 from queueing.stream import board_stream
 
@@ -144,13 +144,6 @@ class WindowTicketOut(Schema):
     started_at: datetime | None
     finished_at: datetime | None
     appointment: bool
-    rating_token: str | None = Field(
-        None,
-        description=(
-            "办结后本次服务的评价令牌（窗口评价器渠道，有效期 RATINGS_EVALUATOR_TIMEOUT_SECONDS 秒）："
-            "评价器以 POST /api/v1/ratings 提交办事职工的评价；其他状态为 null"
-        ),
-    )
 
 
 class TransferIn(Schema):
@@ -346,16 +339,7 @@ def _window_ticket(ticket: Ticket) -> dict[str, Any]:
         "started_at": ticket.started_at,
         "finished_at": ticket.finished_at,
         "appointment": ticket.source == TicketSource.APPOINTMENT and ticket.appointment_at is not None,
-        "rating_token": _rating_token(ticket),
     }
-
-
-def _rating_token(ticket: Ticket) -> str | None:
-    """The counter rating token of a completed service (minted in the completion's
-    transaction by ratings.services.ticket_completed)."""
-    if ticket.status != TicketStatus.DONE:
-        return None
-    return hooks.ask("ticket_rating_token", ticket=ticket)  # minted by the ratings app
 
 
 WINDOW_RESPONSES: dict[int, Any] = {200: WindowTicketOut, **errors(403, 404, 409)}
@@ -412,8 +396,9 @@ def window_no_show(request: HttpRequest, branch: str, number: int) -> Any:
     auth=device_or_staff,
     summary="办结",
     description=(
-        "返回办结的排队号；rating_token 为本次服务的评价令牌（窗口评价器渠道），"
-        "同时生成扫码评价令牌；提取、贷款业务同时生成12329回访任务。"
+        "返回办结的排队号。同时生成本次服务的评价令牌：窗口评价器的令牌只给绑定到本窗口的柜台平板"
+        "（GET …/evaluator），扫码评价的令牌在办事凭条与排队号页面上——柜员永远读不到；"
+        "提取、贷款业务同时生成12329回访任务。"
     ),
 )
 def window_complete(request: HttpRequest, branch: str, number: int) -> Any:

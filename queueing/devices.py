@@ -100,3 +100,14 @@ def counter_device_session(request: HttpRequest) -> Device | None:
     polls with its session, not with a bearer token."""
     device = session_device(request)
     return device if device is not None and device.kind == DeviceKind.COUNTER else None
+
+
+def is_windows_counter(identity: Any, window: Any) -> bool:
+    """The counter tablet (评价器) bound to this very window — the only one that may read
+    and submit the rating token of the service just finished there."""
+    return (
+        isinstance(identity, Device)
+        and identity.kind == DeviceKind.COUNTER
+        and identity.branch_id == window.branch_id
+        and identity.window_id == window.pk
+    )

@@ -30,7 +30,7 @@ from org.access import branch_scope, has_role, require_roles
 from org.auth import bearer_or_session
 from org.models import Staff, Window
 from queueing import selectors as queue_selectors
-from queueing.devices import counter_device_session, device_or_staff, identity_of, may_see
+from queueing.devices import counter_device_session, device_or_staff, identity_of, is_windows_counter, may_see
 from queueing.models import Device
 from ratings import access, selectors, services
 from ratings.evaluator import bad_reasons, evaluator_state, rating_levels
@@ -106,6 +106,8 @@ class EvaluatorOut(Schema):
         "窗口评价器（柜台平板）显示的内容：工作岗位牌"
         "（照片、姓名、工号、岗位职责、投诉电话，000 §四(二)2(1)）、"
         "窗口状态（服务中/暂停服务/未开放），以及柜员办结后在等待时间内请办事职工评价的服务（rating_token）。"
+        "rating_token 只给绑定到本窗口的柜台平板（设备令牌或已绑定的浏览器）；"
+        "工作人员的令牌或登录永远读不到它（谁也不能评价自己的服务）。"
         "计时结束未评价的，本次服务不作评价（不会默认好评）。"
     ),
 )
@@ -119,7 +121,7 @@ def window_evaluator(request: HttpRequest, branch: str, number: int) -> Any:
             raise PermissionDenied("该设备不是这个窗口的评价器。")
     elif not may_see(identity, window.branch):
         raise PermissionDenied("您无权访问该管理部的窗口。")
-    return evaluator_state(window)
+    return evaluator_state(window, with_token=is_windows_counter(identity, window))
 
 
 # ---------------------------------------------------------------------------------------
@@ -173,21 +175,27 @@ class TokenOut(Schema):
 
 
 def _public_actor(request: HttpRequest) -> Any:
-    """Who submits: a signed-in user (refused if staff, by the service — also on a tablet
-    bound as a device), a counter device (bearer token or bound browser) by its label, or
-    the anonymous public."""
+    """Who submits: a signed-in user or the holder of a staff token (both refused by the
+    service: nobody rates on a citizen's behalf), a device (bearer token or bound browser),
+    or the anonymous public."""
+    from org.services import api_token_user
     from queueing.devices import device_for_token, session_device
 
     if request.user.is_authenticated:
         return request.user
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
-        device = device_for_token(header.removeprefix("Bearer ").strip())
+        token = header.removeprefix("Bearer ").strip()
+        device = device_for_token(token)
         if device is not None:
-            return device.label
+            return device
+        user = api_token_user(token)
+        if user is None:
+            raise DomainError("接口令牌无效。", code="unauthorized", status=401)
+        return user
     device = session_device(request)
     if device is not None:
-        return device.label
+        return device
     return request.user
 
 
@@ -233,7 +241,7 @@ def rating_out(rating: Rating) -> dict[str, Any]:
 )
 def rating_create(request: HttpRequest, payload: RatingIn) -> Status[dict[str, Any]]:
     actor = _public_actor(request)
-    if not isinstance(actor, str):  # a bound counter device is not rate-limited
+    if not isinstance(actor, Device):  # a bound counter device is not rate-limited
         access.public_rate_limit(request, "rating-submit")
     rating = services.rating_submit(
         actor=actor,

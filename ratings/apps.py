@@ -24,5 +24,4 @@ class RatingsConfig(AppConfig):
         hooks.connect("ticket_completed", "ratings.services:ticket_completed")
         hooks.connect("case_completed", "ratings.services:case_completed")
         hooks.connect("case_rating_path", "ratings.selectors:case_rating_path")
-        hooks.connect("ticket_rating_token", "ratings.selectors:ticket_rating_token")
         hooks.connect("evaluator_context", "ratings.evaluator:page_context")

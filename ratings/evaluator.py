@@ -34,7 +34,12 @@ def bad_reasons() -> list[dict[str, str]]:
     return [{"code": r.value, "label": r.label} for r in BadReason]
 
 
-def evaluator_state(window: Window, *, now: datetime | None = None) -> dict[str, Any]:
+def evaluator_state(
+    window: Window, *, now: datetime | None = None, with_token: bool = False
+) -> dict[str, Any]:
+    """What the counter tablet shows. The pending service's rating token only with
+    `with_token` — for the counter tablet bound to this very window, never for a member of
+    staff (nobody rates their own service: the teller must not be able to read it)."""
     from queueing.constants import PAUSED_HINT, PAUSED_SIGN
     from queueing.models import WindowStatus
     from queueing.selectors import active_ticket, window_state
@@ -44,7 +49,7 @@ def evaluator_state(window: Window, *, now: datetime | None = None) -> dict[str,
     status = state.status if state else WindowStatus.CLOSED
     staff = state.staff if state and state.staff_id else None
     current = active_ticket(window)
-    pending = evaluator_pending(window, now=now)
+    pending = evaluator_pending(window, now=now) if with_token else None
     branch = window.branch
     return {
         "branch": branch.code,

@@ -239,12 +239,6 @@ def counter_token_for_ticket(ticket_id: int) -> RatingToken | None:
     return RatingToken.objects.filter(ticket_id=ticket_id, channel=RatingChannel.COUNTER).first()
 
 
-def ticket_rating_token(*, ticket: Any) -> str | None:
-    """The counter rating token of a finished service (the "ticket_rating_token" hook)."""
-    row = counter_token_for_ticket(ticket.pk)
-    return row.token if row is not None else None
-
-
 def case_rating_path(*, case: Any) -> str | None:
     """The path of a case's online rating page (minted on completion), for the QR code on
     its 办结通知单 (the "case_rating_path" hook)."""

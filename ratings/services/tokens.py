@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 
 from audit.services import audit_record
 from common import clock
-from common.actors import Actor, staff_of
+from common.actors import AnyActor, staff_of
 from common.errors import DomainError
 from ratings import conf
 from ratings.errors import ALREADY_RATED_MESSAGE, AlreadyRated
@@ -125,9 +125,20 @@ def _service_of(token: RatingToken) -> dict[str, Any]:
     }
 
 
+def _at_the_windows_counter(actor: Any, row: Any) -> bool:
+    """A counter-channel token is rated on the counter tablet of the window that served
+    (or by a trusted job — the demo data, the simulator — named by a string)."""
+    from queueing.devices import is_windows_counter
+
+    if isinstance(actor, str):
+        return True
+    ticket = row.ticket
+    return ticket is not None and ticket.window is not None and is_windows_counter(actor, ticket.window)
+
+
 def rating_submit(
     *,
-    actor: Actor,
+    actor: AnyActor,
     token: str,
     level: int,
     reasons: Iterable[str] = (),
@@ -173,6 +184,12 @@ def rating_submit(
 
     with transaction.atomic():
         row = rating_token_lookup(token, now=now)
+        if row.channel == RatingChannel.COUNTER and not _at_the_windows_counter(actor, row):
+            raise DomainError(
+                "窗口评价器的评价只能在本窗口的柜台平板上提交。请用办事凭条上的二维码评价。",
+                code="counter_only",
+                status=403,
+            )
         if token_rated(row):
             raise AlreadyRated(ALREADY_RATED_MESSAGE)
         rules = rules_in_force(RuleKind.WINDOW_SCORE, today)
