@@ -20,6 +20,7 @@ from appraisal.models import AppraisalEntry, AppraisalQuarter, QuarterStatus
 from audit.services import audit_record
 from common import clock
 from common.errors import DomainError
+from common.excel import xlsx_response
 from common.periods import InvalidPeriod, Period, parse_period
 from org.access import branch_scope, has_role, role_required
 from org.models import Role, Staff
@@ -69,7 +70,6 @@ def window_scores(request: HttpRequest) -> HttpResponse:
         return render(request, "appraisal/window_scores.html", {"table": None, "period": period, "by": by})
     if request.GET.get("format") == "xlsx":
         from appraisal.export import window_scores_workbook
-        from supervision.export import xlsx_response
 
         audit_record(
             actor=request.user,
@@ -165,7 +165,6 @@ def quarter_detail(request: HttpRequest, key: str) -> HttpResponse:
             )
     if request.GET.get("format") == "xlsx" and quarter.status == QuarterStatus.PUBLISHED:
         from appraisal.export import quarter_workbook
-        from supervision.export import xlsx_response
 
         audit_record(
             actor=request.user,
