@@ -19,6 +19,7 @@ from appraisal.forms import EntryForm, ParticipantsForm, PublishForm, QuarterOpe
 from appraisal.models import AppraisalEntry, AppraisalQuarter, QuarterStatus
 from audit.services import audit_record
 from common import clock
+from common.actors import staff_of
 from common.errors import DomainError
 from common.excel import xlsx_response
 from common.periods import InvalidPeriod, Period, parse_period
@@ -227,7 +228,7 @@ def quarter_withdraw(request: HttpRequest, key: str) -> HttpResponse:
 
 
 def _can_see_person(request: HttpRequest, staff: Staff) -> bool:
-    me = getattr(request.user, "staff", None)
+    me = staff_of(request.user)
     if me is not None and me.pk == staff.pk:
         return True
     if has_role(request.user, Role.OFFICE, Role.LEADER, Role.ADMIN):
@@ -335,7 +336,7 @@ def entry_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required()
 def peer_review(request: HttpRequest) -> HttpResponse:
     """互评: the ballot of the open quarter — 好/中/差 for every colleague of the branch."""
-    me = getattr(request.user, "staff", None)
+    me = staff_of(request.user)
     quarter = selectors.staff_open_quarter(me)
     targets = services.peer_targets(quarter, me) if quarter and me else []
     cast = bool(quarter and me and quarter.ballots.filter(rater=me).exists())
@@ -368,7 +369,7 @@ def peer_review(request: HttpRequest) -> HttpResponse:
 @role_required()
 def my_appraisal(request: HttpRequest) -> HttpResponse:
     """我的考核: my published quarters and, while a quarter is open, how it stands now."""
-    me = getattr(request.user, "staff", None)
+    me = staff_of(request.user)
     if me is None:
         return render(request, "appraisal/mine.html", {"me": None})
     quarters = list(AppraisalQuarter.objects.filter(participants__staff=me).order_by("-year", "-quarter")[:8])

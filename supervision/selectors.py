@@ -15,6 +15,7 @@ from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.http import Http404
 
 from common import clock
+from common.actors import staff_of
 from common.periods import Period
 from org.access import has_role
 from org.models import Branch, Role
@@ -67,7 +68,7 @@ def count_in_period(staff_id: int, item_code: str, period: Period) -> int:
 
 def is_branch_head(user: Any, branch_id: int) -> bool:
     """The person is a department head (部门负责人) of that branch."""
-    staff = getattr(user, "staff", None) if not isinstance(user, str) and user is not None else None
+    staff = staff_of(user)
     return bool(staff and staff.branch_id == branch_id and has_role(user, Role.HEAD))
 
 
@@ -276,7 +277,7 @@ def patrol_for_user(user: User, pk: int) -> Patrol:
 
 
 def patrols_to_sign(user: User) -> list[Patrol]:
-    staff = getattr(user, "staff", None)
+    staff = staff_of(user)
     if staff is None:
         return []
     return list(

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from common import clock
+from common.actors import staff_of
 from common.events import StatusEvent
 from supervision.models.inspections import InspectionFinding
 from supervision.models.patrols import Patrol
@@ -52,7 +53,7 @@ class ViolationQuerySet(models.QuerySet["Violation"]):
         roles = user_roles(user)
         if roles & {Role.OFFICE, Role.LEADER, Role.INSPECTOR, Role.ADMIN}:
             return self
-        staff = getattr(user, "staff", None)
+        staff = staff_of(user)
         if not roles or staff is None:
             return self.none()
         mine = Q(staff=staff)
@@ -227,7 +228,7 @@ class UnitReportQuerySet(models.QuerySet["UnitReport"]):
         roles = user_roles(user)
         if roles & {Role.OFFICE, Role.LEADER, Role.INSPECTOR, Role.ADMIN}:
             return self
-        staff = getattr(user, "staff", None)
+        staff = staff_of(user)
         if not roles or staff is None:
             return self.none()
         mine = Q(staff=staff)

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from common import clock
+from common.actors import staff_of
 from common.errors import DomainError
 from common.periods import Period
 from org.access import has_role, role_required
@@ -105,7 +106,7 @@ def patrol_new(request: HttpRequest) -> HttpResponse:
         "day": day,
         "round_code": request.GET.get("round") or rounds[0][0],
     }
-    me = getattr(request.user, "staff", None)
+    me = staff_of(request.user)
     if me is not None:
         initial["patrol_staff"] = [me.pk]
     form = PatrolForm(request.POST or None, rounds=rounds, initial=initial)
@@ -204,7 +205,7 @@ def patrol_row(request: HttpRequest) -> HttpResponse:
 @role_required(*SEE)
 def patrol_detail(request: HttpRequest, pk: int) -> HttpResponse:
     patrol = selectors.patrol_for_user(request.user, pk)
-    me = getattr(request.user, "staff", None)
+    me = staff_of(request.user)
     members = list(patrol.patrol_staff.all())
     can_add = patrol.status == PatrolStatus.RECORDED and (
         has_role(request.user, Role.OFFICE) or (me is not None and any(m.pk == me.pk for m in members))
