@@ -10,7 +10,7 @@ from datetime import date
 from django.db import IntegrityError, transaction
 
 from audit.services import audit_record
-from audit.transitions import transition
+from audit.transitions import InvalidTransition, transition
 from common import clock
 from common.actors import Actor, actor_label, forbidden, require_staff, user_or_none
 from common.errors import Conflict
@@ -234,7 +234,7 @@ def summary_sign(*, actor: Actor, summary: PatrolSummary, capacity: str, opinion
     require(actor, (Role.LEADER,), "签批巡查汇总")
     summary = PatrolSummary.objects.select_for_update().get(pk=summary.pk)
     if summary.status != SummaryStatus.SUBMITTED:
-        raise Conflict(f"此汇总{summary.get_status_display()}，不能签批。")
+        raise InvalidTransition(f"此汇总{summary.get_status_display()}，不能签批。")
     if capacity not in Capacity.values:
         raise invalid("请选择以分管领导或主要领导身份签批。")
     opinion = opinion.strip()

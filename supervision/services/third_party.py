@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from audit.services import audit_record
-from audit.transitions import transition
+from audit.transitions import InvalidTransition, transition
 from common import clock
 from common.actors import Actor, actor_label, forbidden, user_or_none
 from common.errors import Conflict
@@ -172,7 +172,7 @@ def notice_answer(
     if not is_branch_head(actor, notice.branch_id):
         raise forbidden(f"整改报告由{notice.branch}的负责人报送。")
     if notice.status not in AWAITING_ANSWER:
-        raise Conflict(f"交办函{notice.get_status_display()}，不能再报送整改报告。")
+        raise InvalidTransition(f"交办函{notice.get_status_display()}，不能再报送整改报告。")
     if not causes.strip() or not measures.strip():
         raise invalid("请填写原因分析和整改措施。")
     named = notice.finding.staff
@@ -218,7 +218,7 @@ def notice_review(
     notice = IssueNotice.objects.select_for_update().get(pk=notice.pk)
     rect = notice.rectifications.order_by("-round").first()
     if rect is None or notice.status != NoticeStatus.ANSWERED:
-        raise Conflict("还没有待验收的整改报告。")
+        raise InvalidTransition("还没有待验收的整改报告。")
     note = note.strip()
     if not accept and not note:
         raise invalid("退回时请写明不通过的原因和需要补充的整改。")

@@ -12,10 +12,9 @@ from typing import Any
 from django.db import transaction
 
 from audit.services import audit_record
-from audit.transitions import transition
+from audit.transitions import InvalidTransition, transition
 from common import clock
 from common.actors import Actor, actor_label, forbidden, user_or_none
-from common.errors import Conflict
 from common.periods import Period
 from org.access import has_role
 from org.models import Role, Staff, Window
@@ -262,7 +261,7 @@ def violation_reverse(*, actor: Actor, violation: Violation, reason: str) -> Vio
     if not reason:
         raise invalid("请填写冲正理由。")
     if violation.kind != EntryKind.ENTRY:
-        raise Conflict("冲正记录本身不能再冲正。")
+        raise InvalidTransition("冲正记录本身不能再冲正。")
     counter_no = next_no("WG", clock.today().year, 5)
     transition(
         violation,
