@@ -5,17 +5,38 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from appraisal.models import AppraisalEntry, AppraisalEvent, AppraisalQuarter, AppraisalResult, PeerBallot
-from common.admin_mixins import ReadOnlyAdmin
+from appraisal.models import (
+    AppraisalEntry,
+    AppraisalEntryEvent,
+    AppraisalQuarter,
+    AppraisalQuarterEvent,
+    AppraisalResult,
+    PeerBallot,
+)
+from common.admin_mixins import ReadOnlyAdmin, ReadOnlyInline
+
+EVENT_FIELDS = ("at", "actor_label", "from_status", "to_status", "note")
+
+
+class QuarterEventInline(ReadOnlyInline):
+    model = AppraisalQuarterEvent
+    fields = EVENT_FIELDS
+
+
+class EntryEventInline(ReadOnlyInline):
+    model = AppraisalEntryEvent
+    fields = EVENT_FIELDS
 
 
 @admin.register(AppraisalQuarter)
 class AppraisalQuarterAdmin(ReadOnlyAdmin):
+    inlines = (QuarterEventInline,)
     list_display = ("year", "quarter", "status", "publication", "rules_ref", "published_at")
 
 
 @admin.register(AppraisalEntry)
 class AppraisalEntryAdmin(ReadOnlyAdmin):
+    inlines = (EntryEventInline,)
     list_display = ("quarter", "staff", "item_code", "quantity", "occurred_on", "status")
     list_filter = ("status", "item_code")
     list_select_related = ("quarter", "staff")
@@ -30,8 +51,3 @@ class AppraisalResultAdmin(ReadOnlyAdmin):
 @admin.register(PeerBallot)
 class PeerBallotAdmin(ReadOnlyAdmin):
     list_display = ("quarter", "rater", "submitted_on", "votes")
-
-
-@admin.register(AppraisalEvent)
-class AppraisalEventAdmin(ReadOnlyAdmin):
-    list_display = ("at", "subject_type", "subject_id", "actor_label", "from_status", "to_status")

@@ -20,7 +20,8 @@ from ninja import Router, Schema
 
 from appraisal import selectors
 from appraisal.models import QuarterStatus
-from common.api import ErrorOut
+from common.actors import staff_of
+from common.api import errors
 from common.errors import DomainError
 from common.periods import InvalidPeriod, parse_period
 from org.access import branch_scope, has_role, require_roles
@@ -74,7 +75,7 @@ class WindowScoresOut(Schema):
 
 @router.get(
     "/scores/windows",
-    response={200: WindowScoresOut, 401: ErrorOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: WindowScoresOut, **errors(401, 403, 409, 422)},
     auth=bearer_or_session,
     summary="服务窗口评价得分",
     description=(
@@ -177,7 +178,7 @@ class AppraisalsOut(Schema):
 
 @router.get(
     "/appraisals",
-    response={200: AppraisalsOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: AppraisalsOut, **errors(401, 403, 404, 409, 422)},
     auth=bearer_or_session,
     summary="窗口工作人员季度考核",
     description="quarter：2026-Q1。已公示的季度返回公示结果；考核中的季度返回按当前记录计算的结果（published=false）。",
@@ -185,7 +186,7 @@ class AppraisalsOut(Schema):
 def appraisals(request: HttpRequest, quarter: str) -> dict:
     require_roles(request.user, tuple(Role))
     quarter_row = selectors.quarter_by_key(quarter)
-    me = getattr(request.user, "staff", None)
+    me = staff_of(request.user)
     everyone = has_role(request.user, Role.OFFICE, Role.LEADER, Role.ADMIN)
     scope = branch_scope(request.user)
     head = has_role(request.user, Role.HEAD)

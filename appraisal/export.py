@@ -1,13 +1,12 @@
-"""Excel exports of the window score table and of a published quarter (openpyxl)."""
+"""Excel exports of the window score table and of a published quarter, written through
+common.excel (the one writer of every export)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from openpyxl import Workbook
-
 from appraisal.models import AppraisalQuarter, AppraisalResult
-from supervision.export import workbook_bytes, write_sheet
+from common.excel import new_workbook, workbook_bytes, write_sheet
 
 
 def _num(value: Any) -> Any:
@@ -15,9 +14,7 @@ def _num(value: Any) -> Any:
 
 
 def window_scores_workbook(table: Any) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
+    wb, ws = new_workbook()
     ws.title = "管理部日常考核表" if table.by == "staff" else "服务窗口评价"
     labels = [f"{label}（{weight}分）" for _, label, weight in table.inspection_labels]
     write_sheet(
@@ -53,9 +50,7 @@ def window_scores_workbook(table: Any) -> bytes:
 
 
 def quarter_workbook(quarter: AppraisalQuarter, results: list[AppraisalResult]) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
+    wb, ws = new_workbook()
     ws.title = "季度考核结果"
     sections = [s["name"] for s in results[0].sections] if results else []
     ref = results[0].rules_ref if results else quarter.rules_ref

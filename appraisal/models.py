@@ -3,8 +3,10 @@ other record holds (manual entries with evidence, peer review), and the publishe
 results (公示栏, 002 篇2 二(二)). The window score of 000 §五(五) is computed from the
 ratings and the inspections on demand (appraisal.selectors) and stores nothing.
 
-Writes go through `appraisal.services`; every change of status leaves an
-`AppraisalEvent` and an audit event in the same transaction. Nothing is deleted: an
+Writes go through `appraisal.services`; a quarter and an entry declare their
+`TRANSITIONS` and move only through `audit.transitions.transition`, which writes the
+row of their own event table (`AppraisalQuarterEvent`, `AppraisalEntryEvent`,
+`record.events`) and the audit event in the same transaction. Nothing is deleted: an
 entry is withdrawn with a reason, a publication is withdrawn and replaced by the next
 (both kept), a peer vote is final.
 """
@@ -13,13 +15,15 @@ from __future__ import annotations
 
 import secrets
 from pathlib import PurePath
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
 
 from common import clock
+from common.events import StatusEvent
 
-NEW = ""
+NEW = ""  # the "from" status of a creating event
 
 
 class QuarterStatus(models.TextChoices):
@@ -27,20 +31,19 @@ class QuarterStatus(models.TextChoices):
     PUBLISHED = "published", "已公示"
 
 
-QUARTER_TRANSITIONS: dict[str, frozenset[str]] = {
-    NEW: frozenset({QuarterStatus.OPEN}),
-    QuarterStatus.OPEN: frozenset({QuarterStatus.PUBLISHED}),
-    # A published result found wrong is withdrawn, corrected and published again;
-    # the withdrawn publication stays on record (AppraisalResult.publication).
-    QuarterStatus.PUBLISHED: frozenset({QuarterStatus.OPEN}),
-}
-
-
 class AppraisalQuarter(models.Model):
     """One quarter's appraisal of the window staff (002 篇2 二(一) 按季度考核): who is
     appraised, while open the inputs are collected (entries, peer review), then the
     office publishes the results on the notice board (公示栏, 二(二)); `publication`
     counts the publications, the current results carry its number."""
+
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
+        QuarterStatus.OPEN: frozenset({QuarterStatus.PUBLISHED}),
+        # A published result found wrong is withdrawn, corrected and published again;
+        # the withdrawn publication stays on record (AppraisalResult.publication).
+        QuarterStatus.PUBLISHED: frozenset({QuarterStatus.OPEN}),
+    }
+    INITIAL: ClassVar[frozenset[str]] = frozenset({QuarterStatus.OPEN})
 
     year = models.PositiveSmallIntegerField("年度")
     quarter = models.PositiveSmallIntegerField("季度")
@@ -99,13 +102,6 @@ class EntryStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "已撤销"
 
 
-ENTRY_TRANSITIONS: dict[str, frozenset[str]] = {
-    NEW: frozenset({EntryStatus.ACTIVE}),
-    EntryStatus.ACTIVE: frozenset({EntryStatus.WITHDRAWN}),
-    EntryStatus.WITHDRAWN: frozenset(),
-}
-
-
 def _evidence_path(instance: AppraisalEntry, filename: str) -> str:
     suffix = PurePath(filename).suffix.lower()[:10]
     return f"appraisal/{clock.today():%Y/%m}/{secrets.token_hex(16)}{suffix}"
@@ -118,6 +114,12 @@ class AppraisalEntry(models.Model):
     window (D6) … — entered by the office with its evidence. `quantity` counts times,
     cases, days or articles as the item says. C5 (代为签到, 双方各扣) is entered for
     both people at once and the two entries point at each other."""
+
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
+        EntryStatus.ACTIVE: frozenset({EntryStatus.WITHDRAWN}),
+        EntryStatus.WITHDRAWN: frozenset(),
+    }
+    INITIAL: ClassVar[frozenset[str]] = frozenset({EntryStatus.ACTIVE})
 
     quarter = models.ForeignKey(AppraisalQuarter, on_delete=models.PROTECT, related_name="entries")
     staff = models.ForeignKey(
@@ -245,34 +247,19 @@ class AppraisalResult(models.Model):
         return found
 
 
-class AppraisalSubject(models.TextChoices):
-    QUARTER = "quarter", "季度考核"
-    ENTRY = "entry", "考核登记"
+class AppraisalQuarterEvent(StatusEvent):
+    """One change of a quarter's appraisal: opened, published, a publication withdrawn."""
+
+    quarter = models.ForeignKey(AppraisalQuarter, on_delete=models.PROTECT, related_name="events")
+
+    class Meta(StatusEvent.Meta):
+        verbose_name = verbose_name_plural = "季度考核变更"
 
 
-class AppraisalEvent(models.Model):
-    """One change of status of a quarter or an entry: who, when, from, to, note."""
+class AppraisalEntryEvent(StatusEvent):
+    """One change of an entry: recorded, withdrawn."""
 
-    subject_type = models.CharField("对象", max_length=20, choices=AppraisalSubject.choices)
-    subject_id = models.PositiveBigIntegerField("对象编号")
-    at = models.DateTimeField("时间", default=clock.now)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="操作人",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    actor_label = models.CharField("操作人", max_length=100)
-    from_status = models.CharField("原状态", max_length=20, blank=True)
-    to_status = models.CharField("新状态", max_length=20)
-    note = models.TextField("说明", blank=True)
+    entry = models.ForeignKey(AppraisalEntry, on_delete=models.PROTECT, related_name="events")
 
-    class Meta:
-        verbose_name = verbose_name_plural = "考核记录变更"
-        ordering = ["at", "id"]
-        indexes = [models.Index(fields=["subject_type", "subject_id"], name="appraisal_event_subject_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.subject_type}#{self.subject_id} {self.from_status}→{self.to_status}"
+    class Meta(StatusEvent.Meta):
+        verbose_name = verbose_name_plural = "考核登记变更"

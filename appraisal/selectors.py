@@ -17,10 +17,9 @@ from appraisal import inputs
 from appraisal.citizen import CitizenUnavailable, citizen_scores
 from appraisal.models import (
     AppraisalEntry,
-    AppraisalEvent,
     AppraisalQuarter,
+    AppraisalQuarterEvent,
     AppraisalResult,
-    AppraisalSubject,
     PeerBallot,
     PeerVote,
     QuarterStatus,
@@ -281,8 +280,9 @@ def entries(quarter: AppraisalQuarter, staff: Staff | None = None) -> list[Appra
     return list(qs.order_by("-occurred_on", "-id"))
 
 
-def events_for_quarter(quarter: AppraisalQuarter) -> list[AppraisalEvent]:
-    return list(AppraisalEvent.objects.filter(subject_type=AppraisalSubject.QUARTER, subject_id=quarter.pk))
+def events_for_quarter(quarter: AppraisalQuarter) -> list[AppraisalQuarterEvent]:
+    """The quarter's timeline: opened, published, publications withdrawn."""
+    return list(quarter.events.all())
 
 
 @dataclass

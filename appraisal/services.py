@@ -2,8 +2,9 @@
 appraised, manual entries with evidence, the peer-review ballot, publishing the results
 on the notice board (公示栏) and withdrawing a publication.
 
-Keyword-only, typed, one transaction each, an `AppraisalEvent` and an audit event with
-every change of status.
+Keyword-only, typed, one transaction each. A quarter or an entry moves only through
+`audit.transitions.transition` along its model's `TRANSITIONS` (its event row and the
+audit event with it); a record's creation writes its first event here.
 """
 
 from __future__ import annotations
@@ -20,14 +21,10 @@ from django.db import IntegrityError, transaction
 
 from appraisal import conf
 from appraisal.models import (
-    ENTRY_TRANSITIONS,
     NEW,
-    QUARTER_TRANSITIONS,
     AppraisalEntry,
-    AppraisalEvent,
     AppraisalQuarter,
     AppraisalResult,
-    AppraisalSubject,
     EntryStatus,
     Participant,
     PeerBallot,
@@ -36,8 +33,9 @@ from appraisal.models import (
 )
 from appraisal.staff_scoring import AppraisalInputError, PersonInput, score_person
 from audit.services import audit_record
+from audit.transitions import transition
 from common import clock
-from common.actors import Actor, event_actor, require_staff, user_or_none
+from common.actors import Actor, actor_label, event_actor, forbidden, require_staff, user_or_none
 from common.errors import Conflict, DomainError
 from common.periods import Period
 from org.access import has_role
@@ -56,46 +54,13 @@ def _invalid(message: str) -> DomainError:
 
 def _office(actor: Actor, what: str) -> None:
     if isinstance(actor, str) or actor is None or not has_role(actor, Role.OFFICE):
-        raise DomainError(f"{what}由业务管理处办理。", code="forbidden", status=403)
+        raise forbidden(f"{what}由业务管理处办理。")
 
 
-def _event(
-    obj: AppraisalQuarter | AppraisalEntry,
-    subject: str,
-    *,
-    actor: Actor,
-    from_status: str,
-    to_status: str,
-    note: str = "",
-) -> None:
+def _record_created(obj: AppraisalQuarter | AppraisalEntry, *, actor: Actor, note: str) -> None:
+    """The first event of a new quarter or entry: from nothing to its initial status."""
     user, label = event_actor(actor)
-    AppraisalEvent.objects.create(
-        subject_type=subject,
-        subject_id=obj.pk,
-        actor=user,
-        actor_label=label,
-        from_status=from_status,
-        to_status=to_status,
-        note=note,
-    )
-
-
-def _move(
-    obj: AppraisalQuarter | AppraisalEntry,
-    subject: str,
-    transitions: dict[str, frozenset[str]],
-    to: str,
-    *,
-    actor: Actor,
-    note: str = "",
-    fields: Sequence[str] = (),
-) -> None:
-    before = obj.status
-    if to not in transitions.get(before, frozenset()):
-        raise Conflict(f"当前状态“{obj.get_status_display()}”下不能进行此操作。", code="invalid_transition")
-    obj.status = to
-    obj.save(update_fields=["status", *fields])
-    _event(obj, subject, actor=actor, from_status=before, to_status=to, note=note)
+    obj.events.create(actor=user, actor_label=label, from_status=NEW, to_status=obj.status, note=note)
 
 
 def quarter_range(quarter: AppraisalQuarter) -> Period:
@@ -139,14 +104,7 @@ def quarter_open(
         raise Conflict(f"{year}年第{quarter}季度的考核已经开始。") from None
     people = list(staff) if staff is not None else default_participants()
     Participant.objects.bulk_create([Participant(quarter=q, staff=s) for s in people])
-    _event(
-        q,
-        AppraisalSubject.QUARTER,
-        actor=actor,
-        from_status=NEW,
-        to_status=QuarterStatus.OPEN,
-        note=f"考核对象 {len(people)} 人，规则集 {rules.ref}",
-    )
+    _record_created(q, actor=actor, note=f"考核对象 {len(people)} 人，规则集 {rules.ref}")
     audit_record(
         actor=actor, action="appraisal.quarter.open", obj=q, summary=f"开始{q}考核（{len(people)}人）"
     )
@@ -249,7 +207,7 @@ def entry_record(
             status=EntryStatus.ACTIVE,
             rules_ref=quarter.rules_ref,
             recorded_by=user_or_none(actor),
-            recorded_by_label=event_actor(actor)[1],
+            recorded_by_label=actor_label(actor),
         )
         entries.append(entry)
     if len(entries) == 2:
@@ -258,14 +216,7 @@ def entry_record(
             e.save(update_fields=["pair"])
     _validate_person(quarter, params, staff)
     for e in entries:
-        _event(
-            e,
-            AppraisalSubject.ENTRY,
-            actor=actor,
-            from_status=NEW,
-            to_status=EntryStatus.ACTIVE,
-            note=f"{item.code}×{quantity}：{evidence.strip()[:100]}",
-        )
+        _record_created(e, actor=actor, note=f"{item.code}×{quantity}：{evidence.strip()[:100]}")
         audit_record(
             actor=actor,
             action="appraisal.entry.record",
@@ -298,14 +249,14 @@ def entry_withdraw(*, actor: Actor, entry: AppraisalEntry, reason: str) -> Appra
     affected = [entry] + ([entry.pair] if entry.pair_id and entry.pair else [])
     for e in affected:
         e.withdrawn_reason = reason.strip()
-        _move(
+        transition(
             e,
-            AppraisalSubject.ENTRY,
-            ENTRY_TRANSITIONS,
             EntryStatus.WITHDRAWN,
             actor=actor,
             note=reason.strip(),
             fields=["withdrawn_reason"],
+            audit="appraisal.entry.withdraw",
+            summary=f"撤销：{reason[:100]}" + (f"（与{entry}成对撤销）" if e is not entry else ""),
         )
     for e in affected:
         try:
@@ -314,7 +265,6 @@ def entry_withdraw(*, actor: Actor, entry: AppraisalEntry, reason: str) -> Appra
             raise _invalid(
                 f"撤销后{e.staff.name}的考核无法计分：{exc.message}请先撤销相关的加扣项目。"
             ) from None
-    audit_record(actor=actor, action="appraisal.entry.withdraw", obj=entry, summary=f"撤销：{reason[:100]}")
     return entry
 
 
@@ -346,7 +296,7 @@ def peer_ballot_submit(*, actor: Actor, quarter: AppraisalQuarter, votes: Mappin
     if quarter.status != QuarterStatus.OPEN:
         raise Conflict(f"{quarter}的考核已公示，互评已结束。")
     if not quarter.participants.filter(staff=rater).exists():
-        raise DomainError(f"您不是{quarter}的考核对象，不参加互评。", code="forbidden", status=403)
+        raise forbidden(f"您不是{quarter}的考核对象，不参加互评。")
     if PeerBallot.objects.filter(quarter=quarter, rater=rater).exists():
         raise Conflict("您已经提交过本季度的互评，互评提交后不能修改。")
     params = quarter_params(quarter)
@@ -446,19 +396,13 @@ def quarter_publish(*, actor: Actor, quarter: AppraisalQuarter, note: str = "") 
     quarter.published_at = now
     quarter.published_by = user_or_none(actor)
     quarter.note = note.strip()
-    _move(
+    transition(
         quarter,
-        AppraisalSubject.QUARTER,
-        QUARTER_TRANSITIONS,
         QuarterStatus.PUBLISHED,
         actor=actor,
         note=f"第{publication}次公示，{len(preview.rows)}人" + (f"：{note.strip()}" if note.strip() else ""),
         fields=["publication", "published_at", "published_by", "note"],
-    )
-    audit_record(
-        actor=actor,
-        action="appraisal.quarter.publish",
-        obj=quarter,
+        audit="appraisal.quarter.publish",
         summary=f"公示{quarter}考核结果（第{publication}次，{len(preview.rows)}人）",
     )
     return quarter
@@ -472,15 +416,12 @@ def quarter_withdraw(*, actor: Actor, quarter: AppraisalQuarter, reason: str) ->
     quarter = AppraisalQuarter.objects.select_for_update().get(pk=quarter.pk)
     if not reason.strip():
         raise _invalid("请填写撤回公示的理由。")
-    _move(
+    transition(
         quarter,
-        AppraisalSubject.QUARTER,
-        QUARTER_TRANSITIONS,
         QuarterStatus.OPEN,
         actor=actor,
         note=f"撤回第{quarter.publication}次公示：{reason.strip()}",
-    )
-    audit_record(
-        actor=actor, action="appraisal.quarter.withdraw", obj=quarter, summary=f"撤回公示：{reason[:100]}"
+        audit="appraisal.quarter.withdraw",
+        summary=f"撤回公示：{reason[:100]}",
     )
     return quarter

@@ -19,7 +19,9 @@ from appraisal.forms import EntryForm, ParticipantsForm, PublishForm, QuarterOpe
 from appraisal.models import AppraisalEntry, AppraisalQuarter, QuarterStatus
 from audit.services import audit_record
 from common import clock
+from common.actors import staff_of
 from common.errors import DomainError
+from common.excel import xlsx_response
 from common.periods import InvalidPeriod, Period, parse_period
 from org.access import branch_scope, has_role, role_required
 from org.models import Role, Staff
@@ -69,7 +71,6 @@ def window_scores(request: HttpRequest) -> HttpResponse:
         return render(request, "appraisal/window_scores.html", {"table": None, "period": period, "by": by})
     if request.GET.get("format") == "xlsx":
         from appraisal.export import window_scores_workbook
-        from supervision.export import xlsx_response
 
         audit_record(
             actor=request.user,
@@ -165,7 +166,6 @@ def quarter_detail(request: HttpRequest, key: str) -> HttpResponse:
             )
     if request.GET.get("format") == "xlsx" and quarter.status == QuarterStatus.PUBLISHED:
         from appraisal.export import quarter_workbook
-        from supervision.export import xlsx_response
 
         audit_record(
             actor=request.user,
@@ -228,7 +228,7 @@ def quarter_withdraw(request: HttpRequest, key: str) -> HttpResponse:
 
 
 def _can_see_person(request: HttpRequest, staff: Staff) -> bool:
-    me = getattr(request.user, "staff", None)
+    me = staff_of(request.user)
     if me is not None and me.pk == staff.pk:
         return True
     if has_role(request.user, Role.OFFICE, Role.LEADER, Role.ADMIN):
@@ -336,7 +336,7 @@ def entry_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required()
 def peer_review(request: HttpRequest) -> HttpResponse:
     """互评: the ballot of the open quarter — 好/中/差 for every colleague of the branch."""
-    me = getattr(request.user, "staff", None)
+    me = staff_of(request.user)
     quarter = selectors.staff_open_quarter(me)
     targets = services.peer_targets(quarter, me) if quarter and me else []
     cast = bool(quarter and me and quarter.ballots.filter(rater=me).exists())
@@ -369,7 +369,7 @@ def peer_review(request: HttpRequest) -> HttpResponse:
 @role_required()
 def my_appraisal(request: HttpRequest) -> HttpResponse:
     """我的考核: my published quarters and, while a quarter is open, how it stands now."""
-    me = getattr(request.user, "staff", None)
+    me = staff_of(request.user)
     if me is None:
         return render(request, "appraisal/mine.html", {"me": None})
     quarters = list(AppraisalQuarter.objects.filter(participants__staff=me).order_by("-year", "-quarter")[:8])

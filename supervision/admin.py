@@ -11,19 +11,36 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from audit.admin_mixins import AuditedModelAdmin
-from common.admin_mixins import ReadOnlyAdmin
+from common.admin_mixins import ReadOnlyAdmin, ReadOnlyInline
 from supervision.models import (
     ChecklistItem,
+    ComplaintAnalysis,
+    ComplaintAnalysisEvent,
     Facility,
+    FacilityEvent,
     Inspection,
+    InspectionEvent,
     IssueNotice,
+    IssueNoticeEvent,
     Patrol,
+    PatrolEvent,
     PatrolSummary,
-    SupervisionEvent,
+    PatrolSummaryEvent,
     ThirdPartyReport,
     UnitReport,
+    UnitReportEvent,
     Violation,
+    ViolationEvent,
+    WeeklyReview,
+    WeeklyReviewEvent,
 )
+
+EVENT_FIELDS = ("at", "actor_label", "from_status", "to_status", "note")
+
+
+def _events(model: type) -> type[ReadOnlyInline]:
+    """The timeline of a record, read-only under it."""
+    return type(f"{model.__name__}Inline", (ReadOnlyInline,), {"model": model, "fields": EVENT_FIELDS})
 
 
 @admin.register(ChecklistItem)
@@ -52,6 +69,7 @@ class ChecklistItemAdmin(AuditedModelAdmin):
 
 @admin.register(Inspection)
 class InspectionAdmin(ReadOnlyAdmin):
+    inlines = (_events(InspectionEvent),)
     list_display = ("no", "kind", "window", "staff", "inspected_at", "sheet_score", "status")
     list_filter = ("kind", "status", "branch")
     search_fields = ("no",)
@@ -61,6 +79,7 @@ class InspectionAdmin(ReadOnlyAdmin):
 
 @admin.register(Patrol)
 class PatrolAdmin(ReadOnlyAdmin):
+    inlines = (_events(PatrolEvent),)
     list_display = ("day", "branch", "round_label", "duty_leader", "status", "nothing_found")
     list_filter = ("status", "branch", "round")
     date_hierarchy = "day"
@@ -69,6 +88,7 @@ class PatrolAdmin(ReadOnlyAdmin):
 
 @admin.register(Violation)
 class ViolationAdmin(ReadOnlyAdmin):
+    inlines = (_events(ViolationEvent),)
     list_display = (
         "no",
         "kind",
@@ -86,6 +106,7 @@ class ViolationAdmin(ReadOnlyAdmin):
 
 @admin.register(UnitReport)
 class UnitReportAdmin(ReadOnlyAdmin):
+    inlines = (_events(UnitReportEvent),)
     list_display = ("month", "staff", "item_code", "kind", "count_at_trigger", "unit", "status")
     list_filter = ("status", "kind")
     list_select_related = ("staff",)
@@ -93,6 +114,7 @@ class UnitReportAdmin(ReadOnlyAdmin):
 
 @admin.register(PatrolSummary)
 class PatrolSummaryAdmin(ReadOnlyAdmin):
+    inlines = (_events(PatrolSummaryEvent),)
     list_display = ("month", "status", "submitted_by_label", "submitted_at")
 
 
@@ -103,32 +125,21 @@ class ThirdPartyReportAdmin(ReadOnlyAdmin):
 
 @admin.register(IssueNotice)
 class IssueNoticeAdmin(ReadOnlyAdmin):
+    inlines = (_events(IssueNoticeEvent),)
     list_display = ("no", "branch", "issued_on", "deadline", "status")
     list_filter = ("status", "branch")
 
 
 @admin.register(Facility)
 class FacilityAdmin(ReadOnlyAdmin):
+    inlines = (_events(FacilityEvent),)
     list_display = ("branch", "kind", "name", "location", "valid_until", "status")
     list_filter = ("kind", "status", "branch")
 
 
-@admin.register(SupervisionEvent)
-class SupervisionEventAdmin(ReadOnlyAdmin):
-    list_display = ("at", "subject_type", "subject_id", "actor_label", "from_status", "to_status")
-    list_filter = ("subject_type",)
-
-
-from supervision.models import (  # noqa: E402 — appended section
-    ComplaintAnalysis,
-    ComplaintAnalysisEvent,
-    WeeklyReview,
-    WeeklyReviewEvent,
-)
-
-
 @admin.register(WeeklyReview)
 class WeeklyReviewAdmin(ReadOnlyAdmin):
+    inlines = (_events(WeeklyReviewEvent),)
     list_display = (
         "week_start",
         "branch",
@@ -143,18 +154,8 @@ class WeeklyReviewAdmin(ReadOnlyAdmin):
     list_select_related = ("branch",)
 
 
-@admin.register(WeeklyReviewEvent)
-class WeeklyReviewEventAdmin(ReadOnlyAdmin):
-    list_display = ("at", "review", "actor_label", "from_status", "to_status", "note")
-    list_select_related = ("review__branch",)
-
-
 @admin.register(ComplaintAnalysis)
 class ComplaintAnalysisAdmin(ReadOnlyAdmin):
+    inlines = (_events(ComplaintAnalysisEvent),)
     list_display = ("year", "status", "updated_at", "updated_by_label", "submitted_at", "decided_by_label")
     list_filter = ("status",)
-
-
-@admin.register(ComplaintAnalysisEvent)
-class ComplaintAnalysisEventAdmin(ReadOnlyAdmin):
-    list_display = ("at", "analysis", "actor_label", "from_status", "to_status", "note")

@@ -11,7 +11,7 @@ from ninja import Query, Router, Schema
 from ninja import Status as HttpStatus
 
 from common import clock
-from common.api import ErrorOut
+from common.api import errors
 from common.errors import DomainError
 from common.periods import InvalidPeriod, Period, parse_period
 from org.access import require_roles
@@ -128,7 +128,7 @@ def _period(text: str) -> Period:
 
 @router.get(
     "/inspections/checklist",
-    response={200: list[ChecklistItemOut], 403: ErrorOut},
+    response={200: list[ChecklistItemOut], **errors(403)},
     auth=bearer_or_session,
     summary="检查评分表",
     description=(
@@ -186,7 +186,7 @@ def _inspection_out(i: Inspection) -> dict:
 
 @router.get(
     "/inspections",
-    response={200: list[InspectionOut], 403: ErrorOut, 422: ErrorOut},
+    response={200: list[InspectionOut], **errors(403, 422)},
     auth=bearer_or_session,
     summary="检查记录",
     description="期间内的检查（period：2026-03、2026-Q1 或 2026），部门负责人只见本管理部。",
@@ -199,7 +199,7 @@ def inspections(request: HttpRequest, period: str, kind: str = "") -> list[dict]
 
 @router.post(
     "/inspections",
-    response={201: InspectionOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={201: InspectionOut, **errors(403, 404, 409, 422)},
     auth=bearer_or_session,
     summary="登记检查",
     description=(
@@ -266,7 +266,7 @@ class LedgerOut(Schema):
 
 @router.get(
     "/violations",
-    response={200: LedgerOut, 403: ErrorOut, 422: ErrorOut},
+    response={200: LedgerOut, **errors(403, 422)},
     auth=bearer_or_session,
     summary="违规处罚台账",
     description="期间内的台账（含冲正记录）；业务管理处、领导、检查员见全部，部门负责人见本管理部，其他人只见本人。",
@@ -291,7 +291,7 @@ class NoticeQuery(Schema):
 
 @router.get(
     "/issue-notices",
-    response={200: list[NoticeOut], 403: ErrorOut},
+    response={200: list[NoticeOut], **errors(403)},
     auth=bearer_or_session,
     summary="问题交办函",
     description="view：open（未销号）、overdue（逾期未报送整改报告）、review（待验收）、all。",
@@ -318,7 +318,7 @@ def issue_notices(request: HttpRequest, q: Query[NoticeQuery]) -> list[dict]:
 
 @router.get(
     "/facilities/attention",
-    response={200: list[FacilityOut], 403: ErrorOut},
+    response={200: list[FacilityOut], **errors(403)},
     auth=bearer_or_session,
     summary="需要处理的消防与便民设施",
     description="已过期和在提示天数内到期的设施（000 §四(三)3）。",

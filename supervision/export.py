@@ -1,68 +1,18 @@
-"""Excel exports (openpyxl) of the violations ledger; `write_sheet` and `xlsx_response`
-are shared with the appraisal exports. Staff names are shown (they are on the
-工作岗位牌, 000 §四(二)2(1)); no citizen's personal data is in these workbooks."""
+"""Excel exports of the violations ledger, written through common.excel (the one writer:
+text that looks like a formula stays text, characters a workbook cannot hold are
+dropped). Staff names are shown (they are on the 工作岗位牌, 000 §四(二)2(1)); no
+citizen's personal data is in these workbooks."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from io import BytesIO
 from typing import Any
 
-from django.http import HttpResponse
-from django.utils.http import content_disposition_header
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
-
+from common.excel import new_workbook, workbook_bytes, write_sheet
 from common.periods import Period
-
-_HEAD_FILL = PatternFill("solid", fgColor="E8EFF8")
-_BOLD = Font(bold=True)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def write_sheet(
-    ws: Worksheet, headers: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str = ""
-) -> None:
-    """A header row (bold, shaded, frozen) and the rows; columns sized to their text."""
-    if title:
-        ws.append([title])
-        ws.cell(row=ws.max_row, column=1).font = Font(bold=True, size=13)
-    ws.append(list(headers))
-    head_row = ws.max_row
-    for col in range(1, len(headers) + 1):
-        cell = ws.cell(row=head_row, column=col)
-        cell.font = _BOLD
-        cell.fill = _HEAD_FILL
-        cell.alignment = Alignment(vertical="center")
-    widths = [len(str(h)) * 2 + 2 for h in headers]
-    for row in rows:
-        values = ["" if v is None else v for v in row]
-        ws.append(values)
-        for i, v in enumerate(values[: len(widths)]):
-            widths[i] = min(60, max(widths[i], len(str(v)) * 2 + 2))
-    for i, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-    ws.freeze_panes = f"A{head_row + 1}"  # after the rows: a cell made earlier would shift them
-
-
-def workbook_bytes(wb: Workbook) -> bytes:
-    buffer = BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
-
-
-def xlsx_response(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
-    return response
 
 
 def ledger_workbook(book: Any, period: Period) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
+    wb, ws = new_workbook()
     ws.title = "违规处罚台账"
     write_sheet(
         ws,

@@ -15,6 +15,7 @@ from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.http import Http404
 
 from common import clock
+from common.actors import staff_of
 from common.periods import Period
 from org.access import has_role
 from org.models import Branch, Role
@@ -29,17 +30,12 @@ from supervision.models import (
     FacilityStatus,
     Inspection,
     InspectionFinding,
-    InspectionStatus,
     IssueNotice,
-    NoticeStatus,
     Patrol,
     PatrolStatus,
     PatrolSummary,
     Polarity,
     ReportStatus,
-    SubjectType,
-    SummaryStatus,
-    SupervisionEvent,
     ThirdPartyFinding,
     ThirdPartyReport,
     UnitReport,
@@ -50,6 +46,35 @@ from supervision.models import (
 from workdays.calendar import CalendarNotPublished, is_workday
 
 User = AbstractBaseUser | AnonymousUser
+
+
+# --- Shared reads of the services --------------------------------------------------
+
+
+def month_of(day: date) -> Period:
+    return Period.month(day.year, day.month)
+
+
+def count_in_period(staff_id: int, item_code: str, period: Period) -> int:
+    """Active ledger lines of one person under one penalty item in `period`."""
+    return (
+        Violation.objects.active()
+        .filter(
+            staff_id=staff_id, item_code=item_code, occurred_on__gte=period.start, occurred_on__lte=period.end
+        )
+        .count()
+    )
+
+
+def is_branch_head(user: Any, branch_id: int) -> bool:
+    """The person is a department head (部门负责人) of that branch."""
+    staff = staff_of(user)
+    return bool(staff and staff.branch_id == branch_id and has_role(user, Role.HEAD))
+
+
+def week_monday(day: date) -> date:
+    """The Monday of `day`'s ISO week (a weekly review is keyed by it)."""
+    return day - timedelta(days=day.weekday())
 
 
 # --- Checklist -----------------------------------------------------------------------
@@ -75,24 +100,13 @@ def checklist_for(kind: str, polarity: str = Polarity.NEGATIVE) -> list[Dimensio
 # --- Events and uploads ----------------------------------------------------------------
 
 
-STATUS_LABELS: dict[str, dict[str, str]] = {
-    SubjectType.INSPECTION: dict(InspectionStatus.choices),
-    SubjectType.PATROL: dict(PatrolStatus.choices),
-    SubjectType.VIOLATION: dict(ViolationStatus.choices),
-    SubjectType.UNIT_REPORT: dict(ReportStatus.choices),
-    SubjectType.SUMMARY: dict(SummaryStatus.choices),
-    SubjectType.NOTICE: dict(NoticeStatus.choices),
-    SubjectType.FACILITY: dict(FacilityStatus.choices),
-}
-
-
-def events_for(subject_type: str, pk: int) -> list[SupervisionEvent]:
-    """The timeline of one record, each event with the labels of its statuses."""
-    labels = STATUS_LABELS.get(subject_type, {})
-    rows = list(SupervisionEvent.objects.filter(subject_type=subject_type, subject_id=pk).order_by("at"))
+def timeline(record: Any) -> list[Any]:
+    """The events of one record (`record.events`), each with the labels of its statuses."""
+    labels = dict(type(record)._meta.get_field("status").flatchoices)
+    rows = list(record.events.all())
     for e in rows:
-        e.from_label = labels.get(e.from_status, e.from_status)  # type: ignore[attr-defined]
-        e.to_label = labels.get(e.to_status, e.to_status)  # type: ignore[attr-defined]
+        e.from_label = labels.get(e.from_status, e.from_status)
+        e.to_label = labels.get(e.to_status, e.to_status)
     return rows
 
 
@@ -263,7 +277,7 @@ def patrol_for_user(user: User, pk: int) -> Patrol:
 
 
 def patrols_to_sign(user: User) -> list[Patrol]:
-    staff = getattr(user, "staff", None)
+    staff = staff_of(user)
     if staff is None:
         return []
     return list(
@@ -681,7 +695,3 @@ def can_record_inspection(user: User, kind: str) -> bool:
     if kind == "leader":
         return has_role(user, Role.LEADER)
     return has_role(user, Role.INSPECTOR, Role.OFFICE)
-
-
-def subject_label(subject_type: str) -> str:
-    return SubjectType(subject_type).label

@@ -4,7 +4,8 @@ the leaders' sign-off (分管领导、主要领导)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -25,7 +26,9 @@ def test_a_round_with_nothing_found_is_recorded_too_and_signed_by_the_recorder(u
     assert p.rules_ref == "xinjian-2018-fines@1"
 
 
-def test_a_patrol_is_only_for_a_working_day_not_in_the_future(users):
+def test_a_patrol_is_only_for_a_working_day_not_in_the_future(users, frozen_clock):
+    # The dates below are fixed: the clock is moved between them (docs/testing.md).
+    frozen_clock.move_to(datetime(2026, 11, 2, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
     with pytest.raises(DomainError, match="不是工作日"):
         patrol(users, "2026-03-07")  # Saturday
     with pytest.raises(DomainError, match="不是工作日"):

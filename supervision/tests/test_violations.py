@@ -17,9 +17,10 @@ from supervision.models import (
     EntryKind,
     ReportKind,
     ReportStatus,
-    SupervisionEvent,
     UnitReport,
+    UnitReportEvent,
     Violation,
+    ViolationEvent,
     ViolationSource,
     ViolationStatus,
 )
@@ -40,7 +41,7 @@ def test_a_patrol_violation_is_fined_with_the_rule_sets_amount(users):
     assert lines["2.2"].offender_name == "何平"
     assert not UnitReport.objects.exists()
     assert AuditEvent.objects.filter(action="supervision.violation.record").count() == 2
-    assert SupervisionEvent.objects.filter(subject_type="violation", to_status="active").count() == 2
+    assert ViolationEvent.objects.filter(to_status="active").count() == 2
 
 
 def test_the_third_of_the_same_kind_in_a_month_raises_one_report_to_the_unit(users):
@@ -167,7 +168,7 @@ def test_a_sent_report_stays_sent_after_a_reversal_until_the_office_sends_a_corr
     services.violation_reverse(actor=users["office1"], violation=first, reason="认定有误")
     report.refresh_from_db()
     assert report.status == ReportStatus.SENT
-    assert "请向所在单位发送更正" in SupervisionEvent.objects.filter(subject_type="unit_report").last().note
+    assert "请向所在单位发送更正" in UnitReportEvent.objects.last().note
     services.unit_report_retract(actor=users["office1"], report=report, note="已书面更正")
     report.refresh_from_db()
     assert report.status == ReportStatus.RETRACTED
