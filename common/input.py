@@ -97,7 +97,7 @@ class InputGuardMiddleware:
             return
         content_type = request.content_type or ""
         if request.path_info.startswith("/api/"):
-            if content_type != "application/json" and _has_body(request):
+            if content_type != "application/json" and _has_body(request) and not _empty_form(request):
                 raise _WrongContentType
             if content_type == "application/json" and _has_body(request):
                 self._clean_json_body(request)
@@ -120,6 +120,13 @@ class InputGuardMiddleware:
 
 class _WrongContentType(Exception):
     pass
+
+
+def _empty_form(request: HttpRequest) -> bool:
+    """A form body without a single field (what an HTTP client sends for "no data")."""
+    if request.content_type not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return False
+    return not request.POST and not request.FILES
 
 
 def _has_body(request: HttpRequest) -> bool:

@@ -111,3 +111,8 @@ def is_windows_counter(identity: Any, window: Any) -> bool:
         and identity.branch_id == window.branch_id
         and identity.window_id == window.pk
     )
+
+
+def counter_bound(window: Any) -> bool:
+    """A counter tablet is bound to this window (issued and not revoked)."""
+    return Device.objects.filter(kind=DeviceKind.COUNTER, window=window, revoked_at__isnull=True).exists()

@@ -94,10 +94,19 @@ def test_queue_day_end_reports_what_it_did(hd01, clock):
 
 def test_the_console_backend_logs_the_text_with_the_number_masked(settings, caplog):
     settings.SMS_BACKEND = "common.sms.ConsoleBackend"
+    settings.DEBUG = True  # the demo: a developer reads the booking code in the log
     with caplog.at_level(logging.INFO, logger="sms"):
         assert sms.send_sms(to="138 1234 5678", text="验证码 123456", purpose="test")
     assert "138****5678" in caplog.text and "13812345678" not in caplog.text
     assert "【住房公积金】验证码 123456" in caplog.text
+
+
+def test_in_production_the_console_backend_never_logs_a_code(settings, caplog):
+    settings.SMS_BACKEND = "common.sms.ConsoleBackend"
+    settings.DEBUG = False
+    with caplog.at_level(logging.INFO, logger="sms"):
+        assert sms.send_sms(to="138 1234 5678", text="验证码 123456", purpose="test")
+    assert "138****5678" in caplog.text and "123456" not in caplog.text and "13812345678" not in caplog.text
 
 
 def test_the_locmem_backend_keeps_messages_for_tests(sms_outbox, settings):

@@ -277,6 +277,23 @@ def test_the_counter_tablet_shows_the_teller_card_and_the_pause_sign(client, hd0
     assert "暂停服务" in page and "请稍候" in page
 
 
+def test_the_evaluator_runs_on_the_bound_tablet_only_and_staff_are_told_how_to_bind_one(
+    client, hd01, teller1
+):
+    client.force_login(teller1.user)
+    workstation = client.get("/queue/HD01/1/").content.decode()
+    assert "本窗口未绑定柜台平板" in workstation and "/queue/counter/HD01/1/" not in workstation
+    preview = client.get("/queue/counter/HD01/1/").content.decode()
+    assert "这是柜台平板画面的预览" in preview and "还没有绑定柜台平板" in preview
+    assert 'id="evaluator"' not in preview and "data-evaluator" not in preview
+    client.logout()
+    bind(client, hd01, DeviceKind.COUNTER, window(hd01, 1))
+    tablet = client.get("/queue/counter/HD01/1/").content.decode()
+    assert 'id="evaluator"' in tablet and "data-evaluator" in tablet and "预览" not in tablet
+    client.force_login(teller1.user)
+    assert "柜台平板画面" in client.get("/queue/HD01/1/").content.decode()
+
+
 def test_a_counter_tablet_shows_only_its_own_window(client, hd01):
     bind(client, hd01, DeviceKind.COUNTER, window(hd01, 1))
     assert client.get("/queue/counter/HD01/2/").status_code == 302

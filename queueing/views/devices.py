@@ -17,7 +17,7 @@ from common import hooks
 from org.models import Branch, Role
 from queueing import ratelimit, selectors
 from queueing.constants import PAUSED_HINT, PAUSED_SIGN, PUBLIC_LOOKUPS_PER_MINUTE
-from queueing.devices import bind_device, device_for_token, session_device
+from queueing.devices import bind_device, counter_bound, device_for_token, is_windows_counter, session_device
 from queueing.forms import DeviceTokenForm
 from queueing.models import DeviceKind, WindowStatus
 from queueing.stream import board_stream
@@ -79,10 +79,18 @@ def _counter_context(branch: Branch, number: int) -> dict[str, Any]:
 
 @device_pages
 def counter(request: HttpRequest, branch: str, number: int) -> HttpResponse:
-    the_branch, _ = hall_identity(
+    the_branch, identity = hall_identity(
         request, branch, kinds=(DeviceKind.COUNTER,), roles=tuple(Role), window=number
     )
-    context = {**_counter_context(the_branch, number), **_evaluator_context(the_branch, number)}
+    context = _counter_context(the_branch, number)
+    if is_windows_counter(identity, context["window"]):
+        context.update(_evaluator_context(the_branch, number))
+    else:
+        # A member of staff looks at the tablet's page: the 工作岗位牌 only. The evaluator
+        # runs on the tablet bound to this window and nowhere else (nobody rates their own
+        # service); the page says how to bind one.
+        context["preview"] = True
+        context["counter_bound"] = counter_bound(context["window"])
     return render(request, "queueing/counter.html", context)
 
 

@@ -19,6 +19,7 @@ from org.access import role_required
 from org.models import Category, Role, Staff, Window
 from queueing import selectors, services
 from queueing.constants import LIVE_REFRESH_SECONDS
+from queueing.devices import counter_bound
 from queueing.forms import PauseForm, TransferForm
 from queueing.models import PauseReason, Ticket, TicketStatus, WindowState
 from queueing.params import queue_rules
@@ -88,6 +89,7 @@ def _workstation_context(staff: Staff, window: Window, **extra: Any) -> dict[str
     return {
         "window": window,
         "branch": window.branch,
+        "counter_bound": counter_bound(window),
         "staff": staff,
         "state": state,
         "mine": mine,

@@ -98,6 +98,29 @@ def served(clock, teller1) -> Ticket:
     return serve(teller1, 1)
 
 
+def counter_of(ticket: Ticket):
+    """The counter tablet (评价器) bound to the window that served `ticket`: the only
+    device that may read and submit the service's counter rating."""
+    from queueing.models import Device, DeviceKind
+    from queueing.services import device_issue
+
+    device = Device.objects.filter(kind=DeviceKind.COUNTER, window=ticket.window, revoked_at=None).first()
+    if device is None:
+        device, _ = device_issue(
+            actor="test", branch=ticket.branch, kind=DeviceKind.COUNTER, name="评价器", window=ticket.window
+        )
+    return device
+
+
+def rater_for(token: str):
+    """Who submits a rating with `token`: the window's counter tablet for a counter token,
+    the anonymous citizen (a phone) for any other."""
+    from ratings.models import RatingChannel, RatingToken
+
+    row = RatingToken.objects.select_related("ticket__window").filter(token=token).first()
+    return counter_of(row.ticket) if row is not None and row.channel == RatingChannel.COUNTER else None
+
+
 def tokens(ticket: Ticket) -> dict[str, str]:
     from ratings.models import RatingToken
 

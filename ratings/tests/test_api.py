@@ -22,12 +22,23 @@ def post_rating(client, payload: dict, **headers):
     )
 
 
+def at_the_counter(ticket) -> dict:
+    """The headers of the counter tablet bound to the window that served `ticket`: the
+    one device that submits counter ratings."""
+    from queueing.services import device_issue
+
+    _, token = device_issue(
+        actor="test", branch=ticket.branch, kind=DeviceKind.COUNTER, window=ticket.window, name="评价器"
+    )
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+
 # --- POST /api/v1/ratings ------------------------------------------------------------------------
 
 
 def test_a_rating_is_created_with_201_and_again_refused_with_409(client, served):
     token = tokens(served)[RatingChannel.COUNTER]
-    first = post_rating(client, {"token": token, "level": 5})
+    first = post_rating(client, {"token": token, "level": 5}, **at_the_counter(served))
     assert first.status_code == 201
     body = first.json()
     assert body["level"] == 5 and body["level_label"] == "非常满意" and body["channel"] == "counter"
@@ -47,6 +58,7 @@ def test_a_bad_rating_with_reasons_and_a_phone_promises_contact(client, served):
             "comment": "暗示要好处",
             "contact_phone": "13812345678",
         },
+        **at_the_counter(served),
     )
     assert response.status_code == 201
     assert response.json()["follow_up"] is True and "1个工作日内与您联系" in response.json()["message"]
@@ -66,7 +78,7 @@ def test_a_bad_rating_with_reasons_and_a_phone_promises_contact(client, served):
 def test_bad_input_is_a_4xx_with_a_chinese_message(client, served, payload, status, error):
     if payload.get("token") == "T":
         payload["token"] = tokens(served)[RatingChannel.COUNTER]
-    response = post_rating(client, payload)
+    response = post_rating(client, payload, **at_the_counter(served))
     assert response.status_code == status
     assert response.json()["error"] == error and response.json()["message"]
 
@@ -83,7 +95,9 @@ def test_bad_input_is_a_4xx_with_a_chinese_message(client, served, payload, stat
     ],
 )
 def test_invalid_ratings_are_422(client, served, extra, field):
-    response = post_rating(client, {"token": tokens(served)[RatingChannel.COUNTER], **extra})
+    response = post_rating(
+        client, {"token": tokens(served)[RatingChannel.COUNTER], **extra}, **at_the_counter(served)
+    )
     assert response.status_code == 422
     assert field in response.json()["message"] or field in json.dumps(response.json(), ensure_ascii=False)
     assert not Rating.objects.exists()
@@ -91,7 +105,9 @@ def test_invalid_ratings_are_422(client, served, extra, field):
 
 def test_an_expired_token_is_410(client, served, clock):
     clock.advance(minutes=3)
-    response = post_rating(client, {"token": tokens(served)[RatingChannel.COUNTER], "level": 5})
+    response = post_rating(
+        client, {"token": tokens(served)[RatingChannel.COUNTER], "level": 5}, **at_the_counter(served)
+    )
     assert response.status_code == 410 and response.json()["error"] == "token_expired"
 
 
@@ -144,19 +160,63 @@ def bearer(token: str) -> dict:
     return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
 
-def test_the_complete_answer_carries_the_rating_token_of_the_service(client, clock, teller1, hd01):
+def test_nobody_rates_their_own_service_a_staff_token_or_session_never_gets_the_rating_token(
+    client, clock, teller1, hd01, make_user
+):
+    """000 §五(五)4(1): the rating is the citizen's. The teller's own token (or a guide's, a
+    head's, a kiosk's) never reads the token of a service, and a counter token is accepted
+    from the counter tablet of that window only."""
     from org.services import api_token_issue
+    from queueing.services import device_issue
 
     staff_token = api_token_issue(actor="test", user=teller1.user, name="工作站")
     queue.ticket_take(actor="kiosk:test", branch=hd01, category="collection")
     client.post("/api/v1/windows/HD01/1/call-next", **bearer(staff_token))
     done = client.post("/api/v1/windows/HD01/1/complete", **bearer(staff_token)).json()
-    assert (
-        done["rating_token"]
-        and post_rating(client, {"token": done["rating_token"], "level": 5}).status_code == 201
-    )
+    assert done.get("status") == "done", done
+    assert "rating_token" not in json.dumps(done)
+    counter_token = tokens(_ticket(done["id"]))[RatingChannel.COUNTER]
+    _, kiosk = device_issue(actor="test", branch=hd01, kind=DeviceKind.KIOSK, name="取号机")
+    head = make_user("head", branch=hd01)
+    head_token = api_token_issue(actor="test", user=head, name="负责人")
+    for credentials in (bearer(staff_token), bearer(head_token), bearer(kiosk)):
+        state = client.get("/api/v1/windows/HD01/1/evaluator", **credentials)
+        assert state.status_code in (200, 403)
+        if state.status_code == 200:
+            assert state.json()["rating_token"] is None and state.json()["rating"] is None
+    client.force_login(teller1.user)
+    assert client.get("/api/v1/windows/HD01/1/evaluator").json()["rating_token"] is None
+    client.logout()
+    # The teller posts the token anyway (read from the database, say): refused.
+    refused = post_rating(client, {"token": counter_token, "level": 5}, **bearer(staff_token))
+    assert refused.status_code == 403 and refused.json()["error"] == "staff_cannot_rate"
+    anonymous = post_rating(client, {"token": counter_token, "level": 5})
+    assert anonymous.status_code == 403 and anonymous.json()["error"] == "counter_only"
+    other_window = at_the_counter_of_window(hd01, 2)
+    assert post_rating(client, {"token": counter_token, "level": 5}, **other_window).status_code == 403
+    assert not Rating.objects.exists()
+    # The window's own tablet reads the token and the citizen rates on it.
+    tablet = at_the_counter(_ticket(done["id"]))
+    state = client.get("/api/v1/windows/HD01/1/evaluator", **tablet).json()
+    assert state["rating_token"] == counter_token
+    assert post_rating(client, {"token": counter_token, "level": 5}, **tablet).status_code == 201
     rating = Rating.objects.get()
     assert rating.channel == "counter" and rating.ticket_id == done["id"]
+
+
+def _ticket(pk: int):
+    from queueing.models import Ticket
+
+    return Ticket.objects.select_related("window", "branch").get(pk=pk)
+
+
+def at_the_counter_of_window(branch, number: int) -> dict:
+    from queueing.services import device_issue
+
+    _, token = device_issue(
+        actor="test", branch=branch, kind=DeviceKind.COUNTER, window=window(branch, number), name="评价器"
+    )
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
 
 def test_the_evaluator_state_asks_for_the_service_just_completed_until_the_timeout(
@@ -353,7 +413,9 @@ def test_the_callback_ranking_scores_branches(client, callback, office):
 
 
 def test_the_export_has_the_platforms_fields_in_csv_and_json(client, served, office, teller1):
-    post_rating(client, {"token": tokens(served)[RatingChannel.COUNTER], "level": 4})
+    post_rating(
+        client, {"token": tokens(served)[RatingChannel.COUNTER], "level": 4}, **at_the_counter(served)
+    )
     client.force_login(office)
     data = client.get("/api/v1/ratings/export", {"period": "2026-11", "format": "json"})
     assert data.status_code == 200 and "attachment" in data["Content-Disposition"]

@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 
 from ratings import services
 from ratings.models import FollowUp, PushBatch, RatingChannel
-from ratings.tests.conftest import serve, tokens
+from ratings.tests.conftest import rater_for, serve, tokens
 
 
 def run(name: str) -> str:
@@ -22,7 +22,8 @@ def run(name: str) -> str:
 
 
 def test_the_sweep_lists_overdue_follow_ups(clock, served):
-    services.rating_submit(actor=None, token=tokens(served)[RatingChannel.COUNTER], level=1)
+    token = tokens(served)[RatingChannel.COUNTER]
+    services.rating_submit(actor=rater_for(token), token=token, level=1)
     assert "逾期差评回访 0 条" in run("ratings_sweep")
     clock.set(9, 0, day=date(2026, 11, 25))
     output = run("ratings_sweep")
@@ -33,9 +34,8 @@ def test_the_sweep_computes_deadlines_once_the_next_year_is_published(clock, tel
     from workdays.services import year_publish
 
     clock.set(10, 0, day=date(2026, 12, 29))
-    rating = services.rating_submit(
-        actor=None, token=tokens(serve(teller1, 1))[RatingChannel.COUNTER], level=2
-    )
+    token = tokens(serve(teller1, 1))[RatingChannel.COUNTER]
+    rating = services.rating_submit(actor=rater_for(token), token=token, level=2)
     assert rating.follow_up.due_pending_year == 2027
     assert "补算期限 0 条" in run("ratings_sweep")
     year_publish(

@@ -18,7 +18,7 @@ from org.demo import seed_demo
 from org.models import Staff
 from ratings import services
 from ratings.models import FollowUp, Rating, RatingChannel, RatingToken
-from ratings.tests.conftest import at, serve
+from ratings.tests.conftest import at, rater_for, serve
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -38,7 +38,7 @@ def test_racing_ratings_of_one_visit_store_exactly_one(reference_data, monkeypat
     def racer(token: str, level: int, barrier: threading.Barrier) -> None:
         try:
             barrier.wait()
-            services.rating_submit(actor=None, token=token, level=level)
+            services.rating_submit(actor=rater_for(token), token=token, level=level)
             result = "created"
         except DomainError as exc:
             result = exc.code

@@ -24,13 +24,12 @@ from ratings.models import (
     SurveyResponse,
     SurveyRound,
 )
-from ratings.tests.conftest import W, serve, tokens
+from ratings.tests.conftest import W, rater_for, serve, tokens
 
 
 def rate(ticket, level: int, **kwargs) -> Rating:
-    return services.rating_submit(
-        actor=None, token=tokens(ticket)[RatingChannel.COUNTER], level=level, **kwargs
-    )
+    token = tokens(ticket)[RatingChannel.COUNTER]
+    return services.rating_submit(actor=rater_for(token), token=token, level=level, **kwargs)
 
 
 @pytest.fixture

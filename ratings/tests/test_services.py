@@ -25,11 +25,11 @@ from ratings.models import (
     RatingToken,
     Verdict,
 )
-from ratings.tests.conftest import W, at, serve, tokens, window
+from ratings.tests.conftest import W, at, rater_for, serve, tokens, window
 
 
 def rate(token: str, level: int, **kwargs) -> Rating:
-    return services.rating_submit(actor=None, token=token, level=level, **kwargs)
+    return services.rating_submit(actor=rater_for(token), token=token, level=level, **kwargs)
 
 
 # --- Tokens ------------------------------------------------------------------------------

@@ -19,6 +19,7 @@
     if (!root) return;
     var overlay = document.getElementById("evaluator");
     var evaluatorUrl = root.getAttribute("data-evaluator");
+    if (!overlay || !evaluatorUrl) return;  // a member of staff's preview: no evaluator
     var rateUrl = root.getAttribute("data-rate");
     var handled = {};           // tokens answered or timed out: never asked again
     var current = null;         // {token, deadline, label}
