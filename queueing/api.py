@@ -588,13 +588,17 @@ class SlotOut(Schema):
     start: str
     label: str
     free: int
-    state: str
+    state: str = Field(
+        description="open 可预约 · full 已约满 · day_full 当日名额已满 · past 已开始 · closed 这一天不能预约"
+    )
 
 
 class SlotsOut(Schema):
     branch: str
     category: str
     date: date
+    bookable: bool = Field(description="这一天能否预约（工作日、在预约期限内、节假日安排已发布）")
+    reason: str | None = Field(None, description="不能预约时的原因（给办事群众看的提示）")
     slots: list[SlotOut]
 
 
@@ -707,13 +711,23 @@ def appointment_slots(request: HttpRequest, branch: str, category: str, date: da
     queue = _bookable_queue(branch, category)
     now = clock.now()
     params = queue_rules(clock.today()).params
+    refusal = selectors.date_refusal(queue, date, today=clock.local_date(now), params=params)
     rows = selectors.slot_availability(queue, date, params=params, now=now)
     return {
         "branch": branch,
         "category": category,
         "date": date,
+        "bookable": refusal is None,
+        "reason": refusal,
+        # A slot is "open" only where a booking would be accepted (the same rule as POST …/code).
         "slots": [
-            {"start": r["start"], "label": r["label"], "free": r["free"], "state": r["state"]} for r in rows
+            {
+                "start": r["start"],
+                "label": r["label"],
+                "free": r["free"] if refusal is None else 0,
+                "state": r["state"] if refusal is None else "closed",
+            }
+            for r in rows
         ],
     }
 

@@ -527,6 +527,22 @@ def bookable_dates(*, today: date, params: QueueParams) -> list[date]:
     return dates
 
 
+def date_refusal(queue: Queue, day: date, *, today: date, params: QueueParams) -> str | None:
+    """Why `day` cannot be booked for `queue` (a message for the citizen), or None when it
+    can: the one rule behind the booking page, the slots API and the booking service."""
+    if not queue.bookable or not queue.is_active:
+        return f"{queue.branch.name}的“{queue.name}”业务暂不接受网上预约，请现场取号。"
+    try:
+        workday = is_workday(day)
+    except CalendarNotPublished:
+        return f"{day:%Y年}的节假日安排尚未发布，暂不能预约该日，请选择其他日期。"
+    if not workday:
+        return f"{day:%m月%d日}不是工作日，请选择工作日。"
+    if day not in bookable_dates(today=today, params=params):
+        return f"只能预约今天起 {params.booking_horizon_workdays} 个工作日内的日期。"
+    return None
+
+
 def slot_bookings(queue: Queue, day: date) -> dict[str, int]:
     rows = (
         Appointment.objects.filter(queue=queue, service_date=day, status__in=ACTIVE_APPOINTMENT)

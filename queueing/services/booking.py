@@ -43,7 +43,6 @@ from queueing.retry import retry_on_conflict
 from queueing.services._common import record_event
 from queueing.services.appointments import appointments_mark_no_shows
 from rules.schemas import QueueParams
-from workdays.calendar import CalendarNotPublished, is_workday
 
 # Digits only: typed on the kiosk's keypad and read over the phone (10⁸ codes; look-ups
 # are rate-limited and cancelling also needs the identity number).
@@ -78,22 +77,10 @@ def _check_bookable(
 ) -> tuple[Any, ...]:
     """Every booking rule of product-queue, with a message a citizen can act on."""
     today = clock.local(now).date()
-    if not queue.bookable or not queue.is_active:
-        raise DomainError(
-            f"{queue.branch.name}的“{queue.name}”业务暂不接受网上预约，请现场取号。", code="not_bookable"
-        )
-    try:
-        workday = is_workday(day)
-    except CalendarNotPublished:
-        raise DomainError(
-            f"{day:%Y年}的节假日安排尚未发布，暂不能预约该日，请选择其他日期。", code="date_not_bookable"
-        ) from None
-    if not workday:
-        raise DomainError(f"{day:%m月%d日}不是工作日，请选择工作日。", code="date_not_bookable")
-    if day not in selectors.bookable_dates(today=today, params=params):
-        raise DomainError(
-            f"只能预约今天起 {params.booking_horizon_workdays} 个工作日内的日期。", code="date_not_bookable"
-        )
+    refusal = selectors.date_refusal(queue, day, today=today, params=params)
+    if refusal is not None:
+        code = "not_bookable" if not queue.bookable or not queue.is_active else "date_not_bookable"
+        raise DomainError(refusal, code=code)
     slots = {s["start"]: s for s in selectors.slot_availability(queue, day, params=params, now=now)}
     slot = slots.get(slot_start)
     if slot is None:

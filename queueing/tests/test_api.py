@@ -293,13 +293,47 @@ def test_the_event_stream_endpoint_for_display_hardware(
 # --- Appointments (public) ---------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("day", "reason"),
+    [
+        ("2026-11-28", "不是工作日"),  # a Saturday
+        ("2026-12-31", "个工作日内"),  # past the booking horizon
+        ("2027-01-04", "尚未发布"),  # a year whose holidays are not published
+    ],
+)
+def test_the_slots_api_offers_no_slot_on_a_day_that_cannot_be_booked(client, hd01, clock, day, reason):
+    body = client.get(f"/api/v1/appointments/slots?branch=HD01&category=loan&date={day}").json()
+    assert body["bookable"] is False and reason in body["reason"]
+    assert body["slots"] and all(s["state"] == "closed" and s["free"] == 0 for s in body["slots"])
+    # …and the booking itself says the same.
+    refused = client.post(
+        "/api/v1/appointments/code",
+        {
+            "branch": "HD01",
+            "category": L,
+            "date": day,
+            "slot": "09:00",
+            "name": "张三",
+            "id_number": "130402198807150027",
+            "mobile": "13812345678",
+        },
+        content_type="application/json",
+    )
+    assert refused.status_code == 422 and reason in refused.json()["message"]
+
+
+def test_the_slots_api_says_a_working_day_inside_the_horizon_is_bookable(client, hd01, clock):
+    body = client.get("/api/v1/appointments/slots?branch=HD01&category=loan&date=2026-11-24").json()
+    assert body["bookable"] is True and body["reason"] is None
+
+
 def test_booking_through_the_api(client, hd01, clock, sms_outbox):
     from queueing.tests.test_appointments import ID_1
 
     dates = client.get("/api/v1/appointments/dates?branch=HD01&category=loan").json()["dates"]
     assert dates[0] == "2026-11-23"
     slots = client.get("/api/v1/appointments/slots?branch=HD01&category=loan&date=2026-11-24").json()["slots"]
-    assert slots[0] == {"start": "08:30", "label": "08:30–09:00", "free": 4, "state": "open"}
+    assert slots[0] == {"start": "08:30", "label": "08:30–09:00", "free": 4, "state": "open"}  # fmt: skip
     sent = client.post(
         "/api/v1/appointments/code",
         {
