@@ -33,6 +33,7 @@ from ratings.errors import TokenExpired, TokenInvalid
 from ratings.models import (
     AnnotationStatus,
     CallbackStatus,
+    ContactMethod,
     FollowUp,
     FollowUpStatus,
     HotlineCallback,
@@ -347,8 +348,10 @@ class DisclosureRow:
 
 def disclosure_rows(*, start: date, end: date) -> list[DisclosureRow]:
     """Counted ratings per active branch and month in [start, end] with the share of bad
-    ratings (by the window-score rule set in force on each month's last day), and the
-    follow-ups closed with a rectification."""
+    ratings (by the window-score rule set in force on each month's last day), the bad
+    ratings followed up (已回访: the citizen was contacted) and rectified (已整改). 12329
+    callbacks are not ratings: their follow-ups are not counted here. Raises
+    NoRulesInForce for a month before the first window-score rule set."""
     from common.periods import month_period
 
     ratings = (
@@ -366,8 +369,11 @@ def disclosure_rows(*, start: date, end: date) -> list[DisclosureRow]:
         FollowUp.objects.filter(rating__isnull=False, opened_on__gte=start, opened_on__lte=end)
         .values("branch_id", "opened_on__year", "opened_on__month")
         .annotate(
-            n=Count("pk"),
-            rectified=Count("pk", filter=Q(status=FollowUpStatus.CLOSED, rectified_at__isnull=False)),
+            n=Count(
+                "pk",
+                filter=Q(contacted_at__isnull=False) & ~Q(contact_method=ContactMethod.NOT_POSSIBLE),
+            ),
+            rectified=Count("pk", filter=Q(rectified_at__isnull=False)),
         )
         .order_by()
     )
@@ -402,15 +408,19 @@ def disclosure_rows(*, start: date, end: date) -> list[DisclosureRow]:
     return rows
 
 
-def public_rectifications(*, start: date, end: date, limit: int = 50) -> QuerySet[FollowUp]:
+def public_rectifications(
+    *, start: date, end: date, callbacks: bool = False, limit: int = 50
+) -> QuerySet[FollowUp]:
     """Closed follow-ups with a rectification, newest first, for the public page (the
-    public summary only: no names, no phone numbers)."""
+    public summary only: no names, no phone numbers): of bad ratings, or with
+    `callbacks` of dissatisfied 12329 callbacks — two lists, never mixed."""
     return (
         FollowUp.objects.filter(
             status=FollowUpStatus.CLOSED,
             rectified_at__isnull=False,
             opened_on__gte=start,
             opened_on__lte=end,
+            callback__isnull=not callbacks,
         )
         .select_related("branch", "rating", "callback")
         .order_by("-rectified_at", "-pk")[:limit]

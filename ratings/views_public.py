@@ -5,7 +5,7 @@ rectifications are made public)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -24,6 +24,7 @@ from ratings.evaluator import rating_levels
 from ratings.forms import AppealForm, RateForm
 from ratings.models import AnnotationStatus, RaterType, Rating, RatingAnnotation, RatingChannel, RatingToken
 from ratings.scoring import LEVELS
+from rules.selectors import NoRulesInForce
 
 
 def _rate_limit(request: HttpRequest) -> str | None:
@@ -209,6 +210,17 @@ def rate_case(request: HttpRequest, receipt_no: str) -> HttpResponse:
     return redirect("rate", token=row.token)
 
 
+def _trend(first: date, last: date) -> list[Any]:
+    """The months of the trend that have rules (earlier months show no data)."""
+    cursor = first
+    while cursor <= last:
+        try:
+            return selectors.disclosure_rows(start=cursor, end=last)
+        except NoRulesInForce:
+            cursor = (cursor + timedelta(days=32)).replace(day=1)
+    return []
+
+
 def disclosure(request: HttpRequest) -> HttpResponse:
     """好差评公示: counted ratings per branch for a month (counts per level, share of bad
     ratings), the last twelve months, and the rectifications done."""
@@ -228,7 +240,15 @@ def disclosure(request: HttpRequest) -> HttpResponse:
         months.append(cursor)
         cursor = date(cursor.year - 1, 12, 1) if cursor.month == 1 else date(cursor.year, cursor.month - 1, 1)
     first = months[-1]
-    rows = selectors.disclosure_rows(start=period.start, end=period.end)
+    try:
+        rows = selectors.disclosure_rows(start=period.start, end=period.end)
+    except NoRulesInForce:
+        # Before the first window-score rule set there were no ratings in this system.
+        return render(
+            request,
+            "ratings/public/disclosure.html",
+            {"period": period, "months": months, "no_data": True},
+        )
     totals: dict[str, Any] = {
         "cells": [(level, sum(r.counts[level] for r in rows)) for level in LEVELS],
         "total": sum(r.total for r in rows),
@@ -237,7 +257,7 @@ def disclosure(request: HttpRequest) -> HttpResponse:
         "rectified": sum(r.rectified for r in rows),
     }
     totals["bad_share"] = round(totals["bad"] * 100 / totals["total"], 1) if totals["total"] else None
-    trend = selectors.disclosure_rows(start=first, end=month_period(today.year, today.month).end)
+    trend = _trend(first, month_period(today.year, today.month).end)
     by_month: dict[date, dict[str, int]] = {}
     for r in trend:
         entry = by_month.setdefault(r.month, {"total": 0, "bad": 0})
@@ -263,6 +283,9 @@ def disclosure(request: HttpRequest) -> HttpResponse:
         "history": history,
         "months": months,
         "rectifications": selectors.public_rectifications(start=period.start, end=period.end),
+        "callback_rectifications": selectors.public_rectifications(
+            start=period.start, end=period.end, callbacks=True
+        ),
         "levels": rating_levels(period.end),
     }
     return render(request, "ratings/public/disclosure.html", context)

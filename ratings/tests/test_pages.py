@@ -4,6 +4,7 @@ an annotation, a callback and a survey; list query counts."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -452,3 +453,21 @@ def test_annotation_evidence_is_served_only_through_the_rating_access_check(
     assert client.get(evidence).status_code == 404
     client.logout()
     assert client.get(evidence).status_code == 302  # to the login page
+
+
+def test_a_month_before_the_first_rule_set_answers_no_data(client, db):
+    response = client.get(reverse("disclosure"), {"month": "2020-05"})
+    assert response.status_code == 200 and "没有好差评数据" in response.content.decode()
+
+
+def test_the_disclosure_counts_contacted_follow_ups_and_rectified_ones_and_keeps_callbacks_apart(
+    client, bad, office
+):
+    page = client.get(reverse("disclosure"), {"month": "2026-11"}).content.decode()
+    # A bad rating whose follow-up is open: not yet 已回访 (nobody was contacted), not 已整改.
+    assert re.search(r'<div class="num">0</div><div class="label">差评已回访', page)
+    services.follow_up_contact(actor=office, follow_up=bad.follow_up, method="phone", note="已联系")
+    page = client.get(reverse("disclosure"), {"month": "2026-11"}).content.decode()
+    assert re.search(r'<div class="num">1</div><div class="label">差评已回访', page)
+    assert re.search(r'<div class="num">0</div><div class="label">差评已整改', page)
+    assert "12329回访不满意整改" in page and "不计入上面的评价统计" in page
