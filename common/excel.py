@@ -14,16 +14,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from io import BytesIO
 from typing import Any
 
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+
+from common import clock
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEAD_FILL = PatternFill("solid", fgColor="E8EFF8")
@@ -33,9 +37,13 @@ MAX_WIDTH = 60
 
 
 def clean_text(value: Any) -> Any:
-    """`value` with the characters a workbook cannot hold dropped (text only)."""
+    """`value` as a cell holds it: text without the characters a workbook cannot hold; a
+    moment as Beijing wall-clock time (a workbook has no time zones: an aware datetime
+    would be refused, a UTC one misread)."""
     if value is None:
         return ""
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        return clock.local(value).replace(tzinfo=None)
     return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
 

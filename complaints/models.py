@@ -588,7 +588,7 @@ class Reply(models.Model):
         ordering = ["replied_at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.complaint.no} 答复 {self.replied_at:%Y-%m-%d}"
+        return f"{self.complaint.no} 答复 {clock.local(self.replied_at):%Y-%m-%d}"
 
 
 class FollowUp(models.Model):

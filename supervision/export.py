@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from common import clock
 from common.excel import new_workbook, workbook_bytes, write_sheet
 from common.periods import Period
 
@@ -53,7 +54,7 @@ def ledger_workbook(book: Any, period: Period) -> bytes:
                 v.reason,
                 v.rules_ref,
                 v.recorded_by_label,
-                f"{v.recorded_at:%Y-%m-%d %H:%M}",
+                f"{clock.local(v.recorded_at):%Y-%m-%d %H:%M}",
             ]
             for v in book.rows
         ),

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from django.db import models
 
+from common import clock
 from ratings.models.choices import PushStatus
 from ratings.models.ratings import Rating
 
@@ -37,7 +38,8 @@ class PushBatch(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"推送 {self.created_at:%Y-%m-%d %H:%M} {self.count}条 {self.get_status_display()}"
+        when = clock.local(self.created_at)
+        return f"推送 {when:%Y-%m-%d %H:%M} {self.count}条 {self.get_status_display()}"
 
 
 class PushItem(models.Model):

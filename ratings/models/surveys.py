@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from common import clock
 from common.events import StatusEvent
 from org.models import Department, Staff
 from ratings.models.base import ActionLabelled, ImmutableModel, ImmutableQuerySet
@@ -122,4 +123,4 @@ class SurveyRoundEvent(ActionLabelled, StatusEvent):
         verbose_name = verbose_name_plural = "测评记录"
 
     def __str__(self) -> str:
-        return f"{self.round_id} {self.action_label} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.round_id} {self.action_label} {clock.local(self.at):%Y-%m-%d %H:%M}"

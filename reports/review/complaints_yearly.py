@@ -16,6 +16,7 @@ from datetime import date
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Table, TableStyle
 
+from common import clock
 from common.db import reporting_alias
 from common.identity import scrub
 from common.periods import Period
@@ -252,7 +253,9 @@ def complaints_year_pdf(data: YearAnalysis, written: ComplaintAnalysis | None) -
             story.append(para("本分析尚未报中心审议，以上为草稿。", "note"))
     opinion = written.opinion if written and written.opinion else ""
     decided = (
-        f"{written.decided_by_label}  {written.decided_at:%Y-%m-%d}" if written and written.decided_at else ""
+        f"{written.decided_by_label}  {clock.local(written.decided_at):%Y-%m-%d}"
+        if written and written.decided_at
+        else ""
     )
     box = Table(
         [

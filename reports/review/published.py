@@ -17,6 +17,7 @@ from reportlab.platypus import Flowable, KeepTogether
 
 from appraisal.models import AppraisalQuarter, AppraisalResult
 from appraisal.selectors import ScoreTable
+from common import clock
 from reports.review.pdf import Report, gap, para, table
 from reports.review.weekly import centre_name
 
@@ -57,7 +58,7 @@ def appraisal_pdf(quarter: AppraisalQuarter, results: list[AppraisalResult]) -> 
             ]
         )
     numeric = (0, *range(4, 4 + len(sections) + 2))
-    published = f"{quarter.published_at:%Y年%m月%d日}" if quarter.published_at else ""
+    published = f"{clock.local(quarter.published_at):%Y年%m月%d日}" if quarter.published_at else ""
     again = f"（第{quarter.publication}次公示，以本次为准）" if quarter.publication > 1 else ""
     story: list[Flowable] = [
         para(f"{quarter}窗口工作人员考核结果公示", "title"),

@@ -7,6 +7,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Table, TableStyle
 
+from common import clock
 from common.identity import scrub
 from org.models import Centre
 from reports.review.charts import bar_chart
@@ -39,7 +40,9 @@ def _cover(f: WeekFigures, review: WeeklyReview | None, width: float) -> list[Fl
         ("总结状态", status),
     ]
     if review and review.status == WeeklyReviewStatus.SUBMITTED and review.submitted_at:
-        lines.append(("提交", f"{review.submitted_by_label}  {review.submitted_at:%Y-%m-%d %H:%M}"))
+        lines.append(
+            ("提交", f"{review.submitted_by_label}  {clock.local(review.submitted_at):%Y-%m-%d %H:%M}")
+        )
     info = Table(
         [[para(k, "h2"), para(v, "cover_sub")] for k, v in lines],
         colWidths=[40 * mm, width - 60 * mm],

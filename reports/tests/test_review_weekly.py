@@ -11,7 +11,7 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from common.errors import Conflict, DomainError
 from documents.fonts import missing_glyphs
-from reports.tests.test_review_helpers import MONDAY, WEEK, Week, pdf_pages, pdf_text, user
+from reports.tests.test_review_helpers import MONDAY, WEEK, Week, at, pdf_pages, pdf_text, user
 from supervision import services
 from supervision.models import WeeklyReview, WeeklyReviewEvent
 
@@ -260,3 +260,19 @@ def test_every_label_of_the_pack_is_drawable_in_the_embedded_font():
     from reports.review import weekly
 
     assert not missing_glyphs("".join(weekly._LABELS) + weekly.CLAUSE + "≥–—→·")
+
+
+def test_the_pack_prints_the_submission_and_the_printing_in_beijing_time(client, week, head):
+    """Times on paper are Beijing time (issue 14.7): a submission at 07:40 in Beijing is
+    23:40 the day before in UTC, and the pack must say 07:40 on the right day."""
+    from common.testing import FrozenClock
+
+    review = services.weekly_review_save(actor=head, branch=week.hd, week_start=MONDAY, entries=FULL)
+    at_desk = FrozenClock(at(MONDAY + timedelta(days=7), 7, 40))
+    services.weekly_review_submit(actor=head, review=review)
+    client.force_login(head)
+    text = pdf_text(client.get(reverse("reports_weekly_pdf", args=["HD01", WEEK])).content)
+    submitted = at_desk.moment
+    assert f"{submitted:%Y-%m-%d} 07:40" in text
+    assert "23:40" not in text
+    assert f"打印时间：{submitted:%Y-%m-%d} 07:40" in text
