@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.utils.html import escape
 
@@ -78,6 +79,8 @@ class InputGuardMiddleware:
             )
         except UnicodeDecodeError:
             return _refuse(request, 400, "invalid_encoding", "输入不是有效的 UTF-8 文本。")
+        except MultiPartParserError:
+            return _refuse(request, 400, "malformed_body", "请求的表单格式不正确，请刷新页面后重新提交。")
         except _WrongContentType:
             return _refuse(
                 request,

@@ -7,6 +7,7 @@ Errors share one shape: {"error": code, "message": text a person can act on, …
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -40,7 +41,42 @@ class ReadableJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+# The statuses every operation can answer besides its own, and why (the input layer,
+# common/input.py; the auth classes; ninja's validation). Documented on every operation
+# so that a client — and the fuzzing test — knows every answer it may get.
+COMMON_ERRORS = {
+    400: "输入中含有不允许的字符（空字符等）或请求格式不正确",
+    422: "输入无效：缺少或不合格式的字段（message 指明哪一项）",
+}
+BODY_ERRORS = {415: "请求体不是 JSON（Content-Type 应为 application/json）"}
+AUTH_ERRORS = {401: "需要登录或有效的接口令牌", 403: "无权进行此操作（角色、管理部或设备不符）"}
+
+
+class DocumentedAPI(NinjaAPI):
+    """The API whose OpenAPI document lists, for every operation, every status it can
+    answer: its own, and the common errors of the input layer, the body parser and the
+    authentication (all in the one error shape, ErrorOut)."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        document = super().get_openapi_schema(*args, **kwargs)
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+        for operations in document.get("paths", {}).values():
+            for operation in operations.values():
+                if not isinstance(operation, dict) or "responses" not in operation:
+                    continue
+                extra = dict(COMMON_ERRORS)
+                if "requestBody" in operation:
+                    extra.update(BODY_ERRORS)
+                if operation.get("security"):
+                    extra.update(AUTH_ERRORS)
+                responses = operation["responses"]
+                for status, text in extra.items():
+                    if status not in responses and str(status) not in responses:
+                        responses[status] = {"description": text, "content": error}
+        return document
+
+
+api = DocumentedAPI(
     renderer=ReadableJSONRenderer(),
     title="住房公积金窗口服务管理系统 API",
     version="1",

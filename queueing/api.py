@@ -18,6 +18,7 @@ from ninja import Field, Router, Schema, Status
 from common import clock
 from common.api import errors
 from common.errors import DomainError
+from common.numbers import parse_id
 from common.request import client_ip
 from common.schema_types import Mobile, ResidentId
 from org.access import has_role
@@ -297,7 +298,7 @@ def ticket_take(request: HttpRequest, payload: TicketIn) -> Status[dict[str, Any
 
 @router.get(
     "/tickets/{ref}",
-    response={200: TicketStatusOut, **errors(404, 429)},
+    response={200: TicketStatusOut, **errors(401, 403, 404, 429)},
     auth=None,
     summary="排队号的状态与前面人数",
     description=(
@@ -309,8 +310,11 @@ def ticket_detail(request: HttpRequest, ref: str) -> dict[str, Any]:
         identity = _optional_identity(request)
         if identity is None:
             raise DomainError("按编号查询需要登录或有效的接口令牌。", code="unauthorized", status=401)
+        pk = parse_id(ref)
         ticket = (
-            Ticket.objects.select_related("branch", "window", "target_window").filter(pk=int(ref)).first()
+            Ticket.objects.select_related("branch", "window", "target_window").filter(pk=pk).first()
+            if pk is not None
+            else None
         )
         if ticket is None or not may_see(identity, ticket.branch):
             raise DomainError("没有找到这张排队号。", code="not_found", status=404)
