@@ -287,7 +287,7 @@ class ReviewRequestIn(Schema):
 
 
 def _due(case: Case) -> tuple[str, str]:
-    params = services.params_of(case)
+    params = selectors.params_of(case)
     due = selectors.due_of(case, today=clock.today(), due_soon_days=params.due_soon_working_days)
     return (str(due.state), due.text) if due else ("", "")
 
@@ -375,7 +375,7 @@ def _detail(case: Case) -> dict[str, Any]:
             "status": escalation.status,
             "forwarded_on": escalation.forwarded_on,
             "explain_after": escalation.explain_after,
-            "needs_explanation": services.escalation_needs_explanation(escalation, clock.today()),
+            "needs_explanation": selectors.escalation_needs_explanation(escalation, clock.today()),
             "replied_at": escalation.replied_at,
         },
     }
@@ -432,7 +432,7 @@ def _public(case: Case) -> dict[str, Any]:
 def case_query(request: HttpRequest, receipt_no: str, password: str) -> Status:
     if not query_allowed(request, receipt_no):
         raise DomainError(TOO_MANY, code="rate_limited", status=429)
-    case = services.case_public_lookup(receipt_no, password)
+    case = selectors.case_public_lookup(receipt_no, password)
     if case is None:
         raise DomainError(WRONG, code="not_found", status=404)
     return Status(200, _public(case))
@@ -447,7 +447,7 @@ def case_query(request: HttpRequest, receipt_no: str, password: str) -> Status:
 def case_review_request(request: HttpRequest, payload: ReviewRequestIn) -> Status:
     if not query_allowed(request, payload.receipt_no):
         raise DomainError(TOO_MANY, code="rate_limited", status=429)
-    case = services.case_public_lookup(payload.receipt_no, payload.password)
+    case = selectors.case_public_lookup(payload.receipt_no, payload.password)
     if case is None:
         raise DomainError(WRONG, code="not_found", status=404)
     if case.status != "rejected":

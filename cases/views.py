@@ -343,7 +343,7 @@ def _permissions(user: Any, case: Case, parts: dict[str, Any]) -> dict[str, Any]
         "can_reply": handle and case.status == CaseStatus.ESCALATED,
         "can_explain": handle
         and escalation is not None
-        and services.escalation_needs_explanation(escalation, today),
+        and selectors.escalation_needs_explanation(escalation, today),
         "can_complete": handle and case.status == CaseStatus.ACCEPTED,
         "can_notify": handle
         and case.status in (CaseStatus.COMPLETED, CaseStatus.DELIVERED)
@@ -403,7 +403,7 @@ def _detail_response(
     request: HttpRequest, case: Case, bound: dict[str, forms.Form] | None = None, *, status: int = 200
 ) -> HttpResponse:
     today = clock.today()
-    params = services.params_of(case)
+    params = selectors.params_of(case)
     parts = selectors.case_detail(case)
     perms = _permissions(request.user, case, parts)
     forms_ = {name: _form(name, case) for name in FORMS}

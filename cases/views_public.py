@@ -53,7 +53,7 @@ def case_query(request: HttpRequest) -> HttpResponse:
             form.add_error(None, TOO_MANY)
             status = 429
         else:
-            case = services.case_public_lookup(form.cleaned_data["no"], form.cleaned_data["password"])
+            case = selectors.case_public_lookup(form.cleaned_data["no"], form.cleaned_data["password"])
             if case is None:
                 form.add_error(None, WRONG)
                 status = 404
