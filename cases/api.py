@@ -22,12 +22,13 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
+from audit.transitions import InvalidTransition
 from cases import access, selectors, services
 from cases.models import Case, Extension, Handover
 from cases.views_public import TOO_MANY, WRONG, query_allowed
 from catalog.selectors import matter_by_code
 from common import clock
-from common.api import ErrorOut
+from common.api import errors
 from common.errors import DomainError
 from common.identity import mask_id, mask_name, mask_phone
 from org.access import require_roles
@@ -402,7 +403,7 @@ def _extension(case: Case, number: int) -> Extension:
     return extension
 
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+ERRORS = errors(400, 401, 403, 404, 409, 422)
 
 
 # --- Public -----------------------------------------------------------------------------
@@ -422,7 +423,7 @@ def _public(case: Case) -> dict[str, Any]:
 
 @router.get(
     "/cases/query",
-    response={200: PublicCaseOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={200: PublicCaseOut, **errors(404, 422, 429)},
     summary="办件查询（申请人凭受理编号和查询密码）",
     description=(
         "无需认证。返回办理状态、办结期限、下一步和申请人可见的办理过程（不含内部意见）。"
@@ -440,7 +441,7 @@ def case_query(request: HttpRequest, receipt_no: str, password: str) -> Status:
 
 @router.post(
     "/cases/query/review",
-    response={201: PublicCaseOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={201: PublicCaseOut, **errors(404, 409, 422, 429)},
     summary="申请复核不予受理决定（申请人）",
     description="无需认证，须提供受理编号和查询密码；每个办件只能申请一次复核。",
 )
@@ -451,7 +452,7 @@ def case_review_request(request: HttpRequest, payload: ReviewRequestIn) -> Statu
     if case is None:
         raise DomainError(WRONG, code="not_found", status=404)
     if case.status != "rejected":
-        raise DomainError("只有不予受理的办件可以申请复核。", code="invalid_transition", status=409)
+        raise InvalidTransition("只有不予受理的办件可以申请复核。")
     services.case_review_request(case=case, reason=payload.reason, contact_phone=payload.contact_phone)
     case.refresh_from_db()
     return Status(201, _public(case))

@@ -315,7 +315,7 @@ EVENT_RECORD = {
 }
 
 
-def _record_named_by_kind() -> list[models.CheckConstraint]:
+def _record_named_by_kind() -> list[models.BaseConstraint]:
     """An event names its part (supplement, extension, …) exactly when it is of that
     part's kind."""
     return [

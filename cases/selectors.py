@@ -37,6 +37,7 @@ from cases.models import (
     Reminder,
 )
 from common import clock
+from common.actors import staff_of
 from org.access import has_role
 from org.models import Role, Staff
 from rules.models import RuleKind, RuleSet
@@ -219,7 +220,7 @@ def _soon_until(today: date, params: CaseTimeLimitParams) -> date:
 
 
 def _case_filter(key: str, user: User, today: date, soon_until: date) -> Q | None:
-    staff = getattr(user, "staff", None)
+    staff = staff_of(user)
     running = Q(status__in=ON_THE_CLOCK)
     filters: dict[str, Q] = {
         "mine": Q(first_responsible_id=getattr(staff, "pk", 0), status__in=OPEN),
@@ -252,7 +253,7 @@ def _extension_filter(user: User) -> Q:
     """Extensions waiting for this user: a head signs requests of the cases in their
     branch or department; a leader approves what the heads agreed."""
     condition = Q(pk__in=[])
-    staff = getattr(user, "staff", None)
+    staff = staff_of(user)
     if has_role(user, Role.HEAD) and staff is not None:
         mine = Q()
         if staff.branch_id is not None:
@@ -307,7 +308,7 @@ def worklist(user: User, key: str, *, today: date, q: str = "", limit: int = 200
 
 
 def reminders_for(user: User, *, limit: int = 20) -> list[Reminder]:
-    staff = getattr(user, "staff", None)
+    staff = staff_of(user)
     if staff is None:
         return []
     return list(
@@ -318,7 +319,7 @@ def reminders_for(user: User, *, limit: int = 20) -> list[Reminder]:
 
 
 def handovers_for_department(user: User) -> list[Handover]:
-    staff = getattr(user, "staff", None)
+    staff = staff_of(user)
     if staff is None or staff.department_id is None:
         return []
     return list(

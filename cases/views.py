@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from audit.transitions import InvalidTransition
 from cases import access, conf, selectors, services
 from cases import documents as case_documents
 from cases.forms import (
@@ -57,6 +58,7 @@ from catalog.selectors import (
     version_with_materials,
 )
 from common import clock
+from common.actors import staff_of
 from common.errors import DomainError
 from org.access import has_role, role_required
 from org.models import Category, Role
@@ -130,7 +132,7 @@ def case_worklist(request: HttpRequest) -> HttpResponse:
 @role_required(*access.VIEW_ROLES)
 @require_POST
 def case_reminder_seen(request: HttpRequest, pk: int) -> HttpResponse:
-    staff = getattr(request.user, "staff", None)
+    staff = staff_of(request.user)
     reminder = Reminder.objects.filter(pk=pk, staff=staff).first() if staff else None
     if reminder is None:
         raise Http404("没有这条提醒。")
@@ -156,7 +158,7 @@ def _served_ticket(request: HttpRequest) -> tuple[Any, str]:
         if raw.isdigit()
         else None
     )
-    staff = getattr(request.user, "staff", None)
+    staff = staff_of(request.user)
     if ticket is None or staff is None or ticket.staff_id != staff.pk or ticket.status not in ACTIVE_CALL:
         return None, "该排队号不是您在窗口正在办理的号，本次受理将不关联排队号。"
     return ticket, ""
@@ -594,7 +596,7 @@ def _do_extension(request: HttpRequest, case: Case, d: dict[str, Any]) -> str:
 def _pending(case: Case) -> Extension:
     ext = selectors.pending_extension(case)
     if ext is None:
-        raise DomainError("没有待审批的延期申请。", code="invalid_transition", status=409)
+        raise InvalidTransition("没有待审批的延期申请。")
     return ext
 
 
@@ -829,19 +831,10 @@ def case_overdue_report(request: HttpRequest) -> HttpResponse:
         request.user, start=start, end=end, today=today, branch_id=int(branch) if branch.isdigit() else None
     )
     if request.GET.get("format") == "xlsx":
-        from urllib.parse import quote
-
         from cases.export import overdue_workbook
+        from common.excel import xlsx_response
 
-        response = HttpResponse(
-            overdue_workbook(report),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        name = f"超时办件-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"
-        response["Content-Disposition"] = (
-            f"attachment; filename=\"overdue.xlsx\"; filename*=UTF-8''{quote(name)}"
-        )
-        return response
+        return xlsx_response(overdue_workbook(report), f"超时办件-{start:%Y%m%d}-{end:%Y%m%d}.xlsx")
     return render(
         request,
         "cases/overdue_report.html",

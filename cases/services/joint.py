@@ -98,11 +98,7 @@ def case_handover_register(
                 f"反馈期限{fmt(due) if due else '待日历'}" + (f"；{row.note}" if row.note else ""),
                 handover=row,
             )
-        audited = {
-            "audit": "case.handover",
-            "summary": f"联办交接：{names}",
-            "changes": {"departments": [d.pk for d in targets]},
-        }
+        summary, changes = f"联办交接：{names}", {"departments": [d.pk for d in targets]}
         if case.status == CaseStatus.ACCEPTED:
             move(
                 case,
@@ -111,10 +107,12 @@ def case_handover_register(
                 at=now,
                 note=f"抄告相关部门：{names}",
                 public_note=f"已通知相关部门联合办理：{names}。",
-                **audited,
+                audit="case.handover",
+                summary=summary,
+                changes=changes,
             )
         else:
-            audit(actor, audited["audit"], case, audited["summary"], audited["changes"])
+            audit(actor, "case.handover", case, summary, changes)
         return rows
 
 
