@@ -2,7 +2,7 @@
 checked, every material of the guide's version marked, and the decision — accepted
 (受理通知单), waiting for its missing materials (补办件通知单) or refused (退回件通知单).
 
-Concurrency (docs/cases.md "Guarantees"):
+Concurrency (docs/cases.md "Receipt number, query password, double submissions"):
 
 * **Receipt numbers** — `_next_receipt_no` increments the (branch, day) counter row in the
   registering transaction (an UPDATE takes the row lock), so numbers are unique and
