@@ -17,6 +17,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from cases.models import Case, Handover
+from common.actors import staff_of
 from org.access import has_role
 from org.models import Role
 
@@ -29,29 +30,25 @@ REPORT_ROLES = (Role.OFFICE, Role.LEADER)
 PENDING_ROLES = (Role.ADMIN, Role.OFFICE)
 
 
-def _staff(user: User):  # type: ignore[no-untyped-def]
-    return getattr(user, "staff", None) if user.is_authenticated else None
-
-
 def can_accept(user: User) -> bool:
-    staff = _staff(user)
+    staff = staff_of(user)
     return has_role(user, *HANDLE_ROLES) and staff is not None and staff.branch_id is not None
 
 
 def can_handle(user: User, case: Case) -> bool:
-    staff = _staff(user)
+    staff = staff_of(user)
     return has_role(user, *HANDLE_ROLES) and staff is not None and staff.branch_id == case.branch_id
 
 
 def can_answer_handover(user: User, handover: Handover) -> bool:
-    staff = _staff(user)
+    staff = staff_of(user)
     return (
         has_role(user, *HANDLE_ROLES) and staff is not None and staff.department_id == handover.department_id
     )
 
 
 def can_sign_as_head(user: User, case: Case) -> bool:
-    staff = _staff(user)
+    staff = staff_of(user)
     if not has_role(user, Role.HEAD) or staff is None:
         return False
     same_branch = staff.branch_id is not None and staff.branch_id == case.branch_id

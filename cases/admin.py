@@ -4,35 +4,48 @@ applicant's numbers are not shown here (masked lists are on the staff pages)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from cases.models import Case, CaseEvent, Escalation, Extension, Handover, OverdueFinding, ReviewRequest
-from common.admin_mixins import ReadOnlyAdmin
+from common.admin_mixins import ReadOnlyAdmin, ReadOnlyInline
 
 
-class CaseEventInline(admin.TabularInline):
+class CaseEventInline(ReadOnlyInline):
     model = CaseEvent
-    extra = 0
-    can_delete = False
+    fk_name = "case"
     fields = ("at", "actor_label", "kind", "from_status", "to_status", "note", "public", "public_note")
     readonly_fields = fields
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+
+class PartEventInline(ReadOnlyInline):
+    """The moves of an extension, a handover, an escalation or a review (rows of the
+    case's timeline that name it)."""
+
+    model = CaseEvent
+    fields = ("at", "actor_label", "from_status", "to_status", "note", "public_note")
+    readonly_fields = fields
 
 
-class OverdueFindingInline(admin.TabularInline):
+class OverdueFindingInline(ReadOnlyInline):
     model = OverdueFinding
-    extra = 0
-    can_delete = False
     fields = ("code", "text", "found_at", "found_by", "deadline", "rules_ref")
     readonly_fields = fields
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+
+class ExtensionEventInline(PartEventInline):
+    fk_name = "extension"
+
+
+class HandoverEventInline(PartEventInline):
+    fk_name = "handover"
+
+
+class EscalationEventInline(PartEventInline):
+    fk_name = "escalation"
+
+
+class ReviewEventInline(PartEventInline):
+    fk_name = "review"
 
 
 @admin.register(Case)
@@ -77,6 +90,7 @@ class ExtensionAdmin(ReadOnlyAdmin):
     )
     list_filter = ("status", "late")
     list_select_related = ("case",)
+    inlines = [ExtensionEventInline]
 
 
 @admin.register(Handover)
@@ -84,6 +98,7 @@ class HandoverAdmin(ReadOnlyAdmin):
     list_display = ("case", "department", "status", "registered_on", "limit_days", "due_on", "answered_at")
     list_filter = ("status", "department")
     list_select_related = ("case", "department")
+    inlines = [HandoverEventInline]
 
 
 @admin.register(Escalation)
@@ -91,6 +106,7 @@ class EscalationAdmin(ReadOnlyAdmin):
     list_display = ("case", "authority", "status", "forwarded_on", "explain_after", "explained_at")
     list_filter = ("status",)
     list_select_related = ("case",)
+    inlines = [EscalationEventInline]
 
 
 @admin.register(ReviewRequest)
@@ -98,3 +114,4 @@ class ReviewRequestAdmin(ReadOnlyAdmin):
     list_display = ("case", "status", "requested_at", "decided_at")
     list_filter = ("status",)
     list_select_related = ("case",)
+    inlines = [ReviewEventInline]

@@ -22,12 +22,13 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
+from audit.transitions import InvalidTransition
 from cases import access, selectors, services
 from cases.models import Case, Extension, Handover
 from cases.views_public import TOO_MANY, WRONG, query_allowed
 from catalog.selectors import matter_by_code
 from common import clock
-from common.api import ErrorOut
+from common.api import errors
 from common.errors import DomainError
 from common.identity import mask_id, mask_name, mask_phone
 from org.access import require_roles
@@ -287,7 +288,7 @@ class ReviewRequestIn(Schema):
 
 
 def _due(case: Case) -> tuple[str, str]:
-    params = services.params_of(case)
+    params = selectors.params_of(case)
     due = selectors.due_of(case, today=clock.today(), due_soon_days=params.due_soon_working_days)
     return (str(due.state), due.text) if due else ("", "")
 
@@ -375,7 +376,7 @@ def _detail(case: Case) -> dict[str, Any]:
             "status": escalation.status,
             "forwarded_on": escalation.forwarded_on,
             "explain_after": escalation.explain_after,
-            "needs_explanation": services.escalation_needs_explanation(escalation, clock.today()),
+            "needs_explanation": selectors.escalation_needs_explanation(escalation, clock.today()),
             "replied_at": escalation.replied_at,
         },
     }
@@ -402,7 +403,7 @@ def _extension(case: Case, number: int) -> Extension:
     return extension
 
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+ERRORS = errors(400, 401, 403, 404, 409, 422)
 
 
 # --- Public -----------------------------------------------------------------------------
@@ -422,7 +423,7 @@ def _public(case: Case) -> dict[str, Any]:
 
 @router.get(
     "/cases/query",
-    response={200: PublicCaseOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={200: PublicCaseOut, **errors(404, 422, 429)},
     summary="办件查询（申请人凭受理编号和查询密码）",
     description=(
         "无需认证。返回办理状态、办结期限、下一步和申请人可见的办理过程（不含内部意见）。"
@@ -432,7 +433,7 @@ def _public(case: Case) -> dict[str, Any]:
 def case_query(request: HttpRequest, receipt_no: str, password: str) -> Status:
     if not query_allowed(request, receipt_no):
         raise DomainError(TOO_MANY, code="rate_limited", status=429)
-    case = services.case_public_lookup(receipt_no, password)
+    case = selectors.case_public_lookup(receipt_no, password)
     if case is None:
         raise DomainError(WRONG, code="not_found", status=404)
     return Status(200, _public(case))
@@ -440,18 +441,18 @@ def case_query(request: HttpRequest, receipt_no: str, password: str) -> Status:
 
 @router.post(
     "/cases/query/review",
-    response={201: PublicCaseOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={201: PublicCaseOut, **errors(404, 409, 422, 429)},
     summary="申请复核不予受理决定（申请人）",
     description="无需认证，须提供受理编号和查询密码；每个办件只能申请一次复核。",
 )
 def case_review_request(request: HttpRequest, payload: ReviewRequestIn) -> Status:
     if not query_allowed(request, payload.receipt_no):
         raise DomainError(TOO_MANY, code="rate_limited", status=429)
-    case = services.case_public_lookup(payload.receipt_no, payload.password)
+    case = selectors.case_public_lookup(payload.receipt_no, payload.password)
     if case is None:
         raise DomainError(WRONG, code="not_found", status=404)
     if case.status != "rejected":
-        raise DomainError("只有不予受理的办件可以申请复核。", code="invalid_transition", status=409)
+        raise InvalidTransition("只有不予受理的办件可以申请复核。")
     services.case_review_request(case=case, reason=payload.reason, contact_phone=payload.contact_phone)
     case.refresh_from_db()
     return Status(201, _public(case))

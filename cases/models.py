@@ -5,9 +5,12 @@ Regulations: 000 §五(二) 限时办结制度 (the time limit, extensions, over
 (one-time notice of what is missing); 002 篇1 §二 (审核流程, 第一责任人); 002 篇3 §三13
 (即办件、承诺件、联办件、补办件、退回件); 002 篇5 窗口办件工作规程 (告知、受理、办理、反馈).
 
-Every stateful row here has a TextChoices status, an allowed-transitions map and an
-event row per change (`CaseEvent`: who, when, from, to, the internal note and — when the
-applicant may see it — the public note). Only `cases.services` writes them.
+Every stateful row here has a TextChoices status, its transitions map (`TRANSITIONS`,
+where a record starts: `INITIAL`) and an event row per change on the case's timeline
+(`CaseEvent`, a `common.events.StatusEvent`: who, when, from, to, the internal note and —
+when the applicant may see it — the public note; a move of a supplement, an extension, a
+handover, an escalation or a review names its record). Only `cases.services` writes
+them, through `audit.transitions.transition`.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from django.db.models import Q
 
 from catalog.models import HandlingType, Matter, MatterMaterial, MatterVersion
 from common import clock
+from common.events import StatusEvent
 from org.models import Branch, Department, Staff, Window
 
 if TYPE_CHECKING:
@@ -240,6 +244,8 @@ class Case(models.Model):
     objects = CaseQuerySet.as_manager()
 
     TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = CASE_TRANSITIONS
+    # Registration ends in one of these (the "" key of the map is the moment before).
+    INITIAL: ClassVar[frozenset[str]] = CASE_TRANSITIONS[""]
 
     class Meta:
         verbose_name = verbose_name_plural = "办件"
@@ -299,34 +305,85 @@ class EventKind(models.TextChoices):
     PASSWORD = "password", "查询密码"
 
 
-class CaseEvent(models.Model):
-    """One change of a case or of one of its parts (supplement, extension, handover,
-    escalation, review): who, when, from which status to which, the internal note, and —
-    for the applicant's timeline (002 篇5 §四3 申请人可以查询申请事项办理情况) — the public
-    note. Staff-internal notes never reach the public page."""
+# The kinds of event that belong to a part of the case, and the column naming it.
+EVENT_RECORD = {
+    EventKind.MATERIALS: "supplement",
+    EventKind.EXTENSION: "extension",
+    EventKind.HANDOVER: "handover",
+    EventKind.ESCALATION: "escalation",
+    EventKind.REVIEW: "review",
+}
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+
+def _record_named_by_kind() -> list[models.BaseConstraint]:
+    """An event names its part (supplement, extension, …) exactly when it is of that
+    part's kind."""
+    return [
+        models.CheckConstraint(
+            condition=(Q(kind=kind) & Q(**{f"{column}__isnull": False}))
+            | (~Q(kind=kind) & Q(**{f"{column}__isnull": True})),
+            name=f"case_event_{column}_by_kind",
+        )
+        for kind, column in EVENT_RECORD.items()
+    ]
+
+
+class CaseEvent(StatusEvent):
+    """One change of a case or of one of its parts (supplement, extension, handover,
+    escalation, review — the part named by its own column): who, when, from which status
+    to which, the internal note, and — for the applicant's timeline (002 篇5 §四3 申请人可以
+    查询申请事项办理情况) — the public note. Staff-internal notes never reach the public page."""
+
+    case = models.ForeignKey("Case", on_delete=models.PROTECT, related_name="events")
     kind = models.CharField("类型", max_length=20, choices=EventKind.choices, default=EventKind.STATUS)
-    at = models.DateTimeField("时间")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="操作人",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    actor_label = models.CharField("操作人标识", max_length=100)
-    from_status = models.CharField("原状态", max_length=20, blank=True)
-    to_status = models.CharField("新状态", max_length=20, blank=True)
     note = models.TextField("内部说明", blank=True)
     public = models.BooleanField("申请人可见", default=False)
     public_note = models.CharField("对申请人的说明", max_length=300, blank=True)
+    supplement = models.ForeignKey(
+        "SupplementRequest",
+        verbose_name="补办件通知单",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
+    extension = models.ForeignKey(
+        "Extension",
+        verbose_name="延期申请",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
+    handover = models.ForeignKey(
+        "Handover",
+        verbose_name="联办交接",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
+    escalation = models.ForeignKey(
+        "Escalation",
+        verbose_name="上报",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
+    review = models.ForeignKey(
+        "ReviewRequest",
+        verbose_name="复核申请",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
 
-    class Meta:
+    class Meta(StatusEvent.Meta):
         verbose_name = verbose_name_plural = "办件记录"
-        ordering = ["at", "pk"]
         indexes = [models.Index(fields=["case", "at"], name="case_event_idx")]
+        constraints = _record_named_by_kind()
 
     def __str__(self) -> str:
         return f"{self.case.receipt_no} {self.get_kind_display()} {self.from_status}→{self.to_status}"
@@ -377,6 +434,15 @@ class CaseMaterial(models.Model):
     note = models.CharField("补正说明", max_length=200, blank=True)
     received_at = models.DateTimeField("收取时间", null=True, blank=True)
 
+    # Not a state machine of its own: a material is marked at registration, and a
+    # missing one is received later (补正); nothing else moves.
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
+        MaterialStatus.RECEIVED: frozenset(),
+        MaterialStatus.MISSING: frozenset({MaterialStatus.RECEIVED}),
+        MaterialStatus.NOT_APPLICABLE: frozenset(),
+    }
+    INITIAL: ClassVar[frozenset[str]] = frozenset(MaterialStatus.values)
+
     class Meta:
         verbose_name = verbose_name_plural = "办件材料"
         ordering = ["case", "material__order"]
@@ -390,6 +456,15 @@ class SupplementStatus(models.TextChoices):
     OPEN = "open", "待补正"
     COMPLETED = "completed", "已补齐"
     CLOSED = "closed", "已终止"
+
+
+SUPPLEMENT_TRANSITIONS: dict[str, frozenset[str]] = {
+    # Closed by a refusal to accept or a withdrawal; open again when a review overturns
+    # the refusal while materials are still missing.
+    SupplementStatus.OPEN: frozenset({SupplementStatus.COMPLETED, SupplementStatus.CLOSED}),
+    SupplementStatus.COMPLETED: frozenset(),
+    SupplementStatus.CLOSED: frozenset({SupplementStatus.OPEN}),
+}
 
 
 class SupplementRequest(models.Model):
@@ -408,6 +483,9 @@ class SupplementRequest(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="出具人", on_delete=models.PROTECT, related_name="+"
     )
     completed_at = models.DateTimeField("补齐时间", null=True, blank=True)
+
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = SUPPLEMENT_TRANSITIONS
+    INITIAL: ClassVar[frozenset[str]] = frozenset({SupplementStatus.OPEN})
 
     class Meta:
         verbose_name = verbose_name_plural = "补办件通知单"
@@ -476,6 +554,7 @@ class Extension(models.Model):
     leader_at = models.DateTimeField("审批时间", null=True, blank=True)
 
     TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = EXTENSION_TRANSITIONS
+    INITIAL: ClassVar[frozenset[str]] = frozenset({ExtensionStatus.REQUESTED})
 
     class Meta:
         verbose_name = verbose_name_plural = "延期申请"
@@ -543,6 +622,7 @@ class Handover(models.Model):
     )
 
     TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = HANDOVER_TRANSITIONS
+    INITIAL: ClassVar[frozenset[str]] = frozenset({HandoverStatus.OPEN})
 
     class Meta:
         verbose_name = verbose_name_plural = "联办交接"
@@ -604,6 +684,7 @@ class Escalation(models.Model):
     )
 
     TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = ESCALATION_TRANSITIONS
+    INITIAL: ClassVar[frozenset[str]] = frozenset({EscalationStatus.FORWARDED})
 
     class Meta:
         verbose_name = verbose_name_plural = "上报件"
@@ -649,6 +730,7 @@ class ReviewRequest(models.Model):
     )
 
     TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = REVIEW_TRANSITIONS
+    INITIAL: ClassVar[frozenset[str]] = frozenset({ReviewStatus.REQUESTED})
 
     class Meta:
         verbose_name = verbose_name_plural = "复核申请"

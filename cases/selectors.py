@@ -1,5 +1,7 @@
-"""Reads of cases: one case for a user, the worklists and their counters, the office's
-overdue report, the cases waiting for the calendar, and what the applicant may see."""
+"""Reads of cases: the rule set a case runs under, one case for a user, the worklists and
+their counters, the facts the overdue conditions read, the office's overdue report, the
+cases waiting for the calendar, and what the applicant may see (the look-up by receipt
+number and query password included)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Q, QuerySet
@@ -34,9 +37,10 @@ from cases.models import (
     Reminder,
 )
 from common import clock
+from common.actors import staff_of
 from org.access import has_role
-from org.models import Role
-from rules.models import RuleKind
+from org.models import Role, Staff
+from rules.models import RuleKind, RuleSet
 from rules.schemas import CaseTimeLimitParams
 from rules.selectors import rules_in_force
 from workdays.calendar import CalendarNotPublished, calendar_index
@@ -49,6 +53,17 @@ ON_THE_CLOCK = (CaseStatus.ACCEPTED, CaseStatus.JOINT)
 
 def case_params(on: date) -> CaseTimeLimitParams:
     return rules_in_force(RuleKind.CASE_TIME_LIMIT, on).params
+
+
+def params_of(case: Case) -> CaseTimeLimitParams:
+    """The rule set the case was accepted under (its stored `rules_ref`); the one in force
+    on the day of receipt for a case not accepted yet."""
+    if case.rules_ref and "@" in case.rules_ref:
+        code, _, version = case.rules_ref.rpartition("@")
+        row = RuleSet.objects.filter(code=code, version=int(version)).first() if version.isdigit() else None
+        if row is not None:
+            return row.parsed()  # type: ignore[return-value]
+    return case_params(case.received_on)
 
 
 def case_for_user(user: User, receipt_no: str) -> Case:
@@ -94,6 +109,56 @@ def due_of(case: Case, *, today: date, due_soon_days: int) -> deadlines.Due | No
         )
     except CalendarNotPublished:
         return deadlines.Due(deadlines.DueState.PENDING, None)
+
+
+def _local_day(moment: Any) -> date | None:
+    return clock.local_date(moment) if moment is not None else None
+
+
+def overdue_facts(case: Case) -> deadlines.OverdueFacts:
+    """What the overdue conditions of 000 §五(二)5 read of a case."""
+    escalation = Escalation.objects.filter(case=case).first()
+    extensions = list(Extension.objects.filter(case=case).values_list("status", "late"))
+    decided_on = _local_day(case.decided_at)
+    notified_on = _local_day(case.notified_at)
+    pickup = case.delivery_method == DeliveryMethod.PICKUP
+    if escalation is not None:
+        # Forwarding ends the centre's own limit (002 篇5 §三4②③); the applicant was told.
+        decided_on = notified_on = escalation.forwarded_on
+        pickup = True
+    return deadlines.OverdueFacts(
+        deadline=case.deadline,
+        decided_on=decided_on,
+        notified_on=notified_on,
+        delivered_on=_local_day(case.delivered_at),
+        pickup=pickup,
+        extension_pending_in_time=any(s in PENDING_EXTENSION and not late for s, late in extensions),
+        late_extension=any(late for _, late in extensions),
+    )
+
+
+def escalation_needs_explanation(escalation: Escalation, today: date) -> bool:
+    """No reply by the end of the rule set's days: the window owes the centre a written
+    explanation (002 篇5 §三4)."""
+    return (
+        escalation.status == EscalationStatus.FORWARDED
+        and not escalation.explanation
+        and today > escalation.explain_after
+    )
+
+
+def heads_of(department_id: int | None, branch_id: int | None) -> list[Staff]:
+    """The active department heads of a department or a branch (reminders go to them)."""
+    if department_id is None and branch_id is None:
+        return []
+    condition = Q()
+    if department_id is not None:
+        condition |= Q(department_id=department_id)
+    if branch_id is not None:
+        condition |= Q(branch_id=branch_id)
+    return list(
+        Staff.objects.filter(condition, is_active=True, user__groups__name=Role.HEAD.label).distinct()
+    )
 
 
 def finished_on_time(case: Case) -> bool | None:
@@ -155,7 +220,7 @@ def _soon_until(today: date, params: CaseTimeLimitParams) -> date:
 
 
 def _case_filter(key: str, user: User, today: date, soon_until: date) -> Q | None:
-    staff = getattr(user, "staff", None)
+    staff = staff_of(user)
     running = Q(status__in=ON_THE_CLOCK)
     filters: dict[str, Q] = {
         "mine": Q(first_responsible_id=getattr(staff, "pk", 0), status__in=OPEN),
@@ -188,7 +253,7 @@ def _extension_filter(user: User) -> Q:
     """Extensions waiting for this user: a head signs requests of the cases in their
     branch or department; a leader approves what the heads agreed."""
     condition = Q(pk__in=[])
-    staff = getattr(user, "staff", None)
+    staff = staff_of(user)
     if has_role(user, Role.HEAD) and staff is not None:
         mine = Q()
         if staff.branch_id is not None:
@@ -243,7 +308,7 @@ def worklist(user: User, key: str, *, today: date, q: str = "", limit: int = 200
 
 
 def reminders_for(user: User, *, limit: int = 20) -> list[Reminder]:
-    staff = getattr(user, "staff", None)
+    staff = staff_of(user)
     if staff is None:
         return []
     return list(
@@ -254,7 +319,7 @@ def reminders_for(user: User, *, limit: int = 20) -> list[Reminder]:
 
 
 def handovers_for_department(user: User) -> list[Handover]:
-    staff = getattr(user, "staff", None)
+    staff = staff_of(user)
     if staff is None or staff.department_id is None:
         return []
     return list(
@@ -409,6 +474,22 @@ def pending_calendar(user: User) -> tuple[list[Case], list[Handover]]:
 
 # ---------------------------------------------------------------------------------------
 # What the applicant sees (002 篇5 §四3)
+
+
+def case_public_lookup(receipt_no: str, password: str) -> Case | None:
+    """The case for a receipt number and its query password, or None — the same None,
+    after the same work, for an unknown number and a wrong password."""
+    number = (receipt_no or "").strip().upper()
+    case = Case.objects.filter(receipt_no=number).first() if number else None
+    if case is None:
+        check_password(password or "", _DUMMY_HASH)
+        return None
+    if not check_password((password or "").strip(), case.query_password_hash):
+        return None
+    return case
+
+
+_DUMMY_HASH = make_password("not-a-case-query-password")
 
 
 def public_timeline(case: Case) -> list[CaseEvent]:

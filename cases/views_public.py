@@ -2,8 +2,9 @@
 the 受理通知单 (002 篇5 §二2⑦, §四3 申请人可以通过电话、网络、触摸屏等形式查询申请事项办理
 情况). The QR code on every notice leads here with the number filled in.
 
-The password is posted, never put in the address. Look-ups are rate-limited in the
-database per client address and per receipt number; an unknown number and a wrong
+The password is posted, never put in the address. Look-ups are rate-limited
+(common.ratelimit, counted in the shared cache) per client address and per receipt
+number; an unknown number and a wrong
 password get the same answer after the same work. A successful look-up unlocks the
 case page in this browser for a while; the page shows the public timeline only, never
 a staff note, and lets the applicant ask for a review (复核) of a refusal to accept.
@@ -19,10 +20,8 @@ from django.views.decorators.http import require_POST
 from cases import conf, selectors, services
 from cases.forms import QueryForm, ReviewRequestForm
 from cases.models import Case
-from common import clock
+from common import clock, ratelimit
 from common.errors import DomainError
-from common.request import client_ip
-from complaints.ratelimit import rate_limit_hit
 from org.models import Centre
 
 WRONG = "受理编号或查询密码不正确，请核对受理通知单后重试。忘记查询密码的，请携带身份证件到受理窗口重置。"
@@ -33,13 +32,12 @@ SESSION_ACCESS = "case-query-access"
 def query_allowed(request: HttpRequest, receipt_no: str) -> bool:
     """Count one look-up per address and per number; False when either limit is spent."""
     count, seconds = conf.query_limit_per_address()
-    if not rate_limit_hit(
-        f"case-query:{client_ip(request) or 'unknown'}", limit=count, window_seconds=seconds
-    ):
+    if not ratelimit.client_hit(request, "case-query", limit=count, window_seconds=seconds):
         return False
     n_count, n_seconds = conf.query_limit_per_number()
     number = (receipt_no or "").strip().upper()[:30]
-    return rate_limit_hit(f"case-query-no:{number}", limit=n_count, window_seconds=n_seconds)
+    # Per number across every address: a password is not guessed from many addresses.
+    return ratelimit.hit(f"case-query-no:{number}", limit=n_count, window_seconds=n_seconds)
 
 
 def case_query(request: HttpRequest) -> HttpResponse:
@@ -53,7 +51,7 @@ def case_query(request: HttpRequest) -> HttpResponse:
             form.add_error(None, TOO_MANY)
             status = 429
         else:
-            case = services.case_public_lookup(form.cleaned_data["no"], form.cleaned_data["password"])
+            case = selectors.case_public_lookup(form.cleaned_data["no"], form.cleaned_data["password"])
             if case is None:
                 form.add_error(None, WRONG)
                 status = 404

@@ -30,6 +30,17 @@ class Clock(FrozenClock):
         return self.move_to(at(year, month, day, hour, minute))
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """The query's rate limits count in the cache (common.ratelimit): one test must not
+    spend the next one's allowance."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def clock():
     c = Clock(at(2026, 3, 16, 10))
