@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja import Status as HttpStatus
 
+from common import ratelimit
 from common.api import ErrorOut
 from common.errors import DomainError
 from common.identity import mask_name, mask_phone
@@ -22,7 +23,6 @@ from complaints import selectors, services
 from complaints.analysis import complaint_analysis, percent
 from complaints.conf import number_lookup_limit, public_lookup_limit, public_submit_limit, repeat_window_days
 from complaints.models import Channel, Complaint, ContactPreference, Status
-from complaints.ratelimit import rate_limit_hit
 from complaints.views_public import TOO_MANY, WRONG
 from org.access import require_roles
 from org.auth import bearer_or_session
@@ -187,7 +187,8 @@ class AppraisalOut(Schema):
 
 
 def _limited(key: str, limit: tuple[int, int]) -> None:
-    if not rate_limit_hit(key, limit=limit[0], window_seconds=limit[1]):
+    """One attempt under `key` (the keys the public pages count under too)."""
+    if not ratelimit.hit(key, limit=limit[0], window_seconds=limit[1]):
         raise DomainError(TOO_MANY, code="rate_limited", status=429)
 
 
@@ -278,7 +279,7 @@ def _out(c: Complaint) -> dict:
     description="返回投诉编号和查询密码（只返回这一次）。按客户端地址限制频率。",
 )
 def complaint_public_create(request: HttpRequest, payload: PublicComplaintIn) -> HttpStatus[dict]:
-    _limited(f"complaint-submit:{client_ip(request)}", public_submit_limit())
+    _limited(f"complaint-submit:{client_ip(request) or 'unknown'}", public_submit_limit())
     complaint, password = services.complaint_submit_public(**_where(payload))
     return HttpStatus(201, _receipt(complaint, password))
 
@@ -290,7 +291,7 @@ def complaint_public_create(request: HttpRequest, payload: PublicComplaintIn) ->
     description="编号不存在和密码错误的回答相同。只返回投诉人可见的办理情况，不含内部意见。",
 )
 def complaint_public_status(request: HttpRequest, payload: LookupIn) -> dict:
-    _limited(f"complaint-lookup:{client_ip(request)}", public_lookup_limit())
+    _limited(f"complaint-lookup:{client_ip(request) or 'unknown'}", public_lookup_limit())
     _limited(f"complaint-lookup-no:{payload.no.strip().upper()}", number_lookup_limit())
     complaint = services.complaint_public_lookup(payload.no, payload.query_password)
     if complaint is None:

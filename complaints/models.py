@@ -792,24 +792,3 @@ class ComplaintSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day:%Y-%m-%d} {self.last}"
-
-
-class RateLimitBucket(models.Model):
-    """Hits of one client on one public action (the web complaint of 000 §五(四)2 and
-    the follow-up by number and password) within a fixed time window. Kept in
-    the database so that every worker process sees the same counts (the default
-    cache is per process)."""
-
-    key = models.CharField(max_length=200)
-    window_start = models.DateTimeField()
-    count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "访问频率计数"
-        constraints = [
-            models.UniqueConstraint(fields=["key", "window_start"], name="ratelimit_bucket_unique")
-        ]
-        indexes = [models.Index(fields=["window_start"], name="ratelimit_window_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.key} {self.count}"
