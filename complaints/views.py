@@ -50,6 +50,7 @@ from complaints.models import (
     Complaint,
     ComplaintClass,
     ContactPreference,
+    EventKind,
     PenaltyStatus,
     ReportStatus,
     Status,
@@ -530,7 +531,8 @@ def _detail(
             "scope_labels": {s.code: s.text for s in params.scope},
             "flags": selectors.deadline_flags(complaint),
             "stepper": _stepper(complaint),
-            "events": list(complaint.events.all()),
+            # A report's review is on the complaint's own row of that step as well.
+            "events": [e for e in complaint.events.all() if e.kind != EventKind.REPORT],
             "appeals": appeals,
             "pending_appeal": pending_appeal,
             "password": password,
