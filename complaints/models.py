@@ -397,7 +397,7 @@ class EventKind(models.TextChoices):
 
 
 # The record column each kind of row names (a complaint row names none).
-EVENT_RECORDS = {
+EVENT_RECORDS: dict[str, str] = {
     EventKind.REPORT: "report",
     EventKind.APPEAL: "appeal",
     EventKind.SANCTION: "sanction",
@@ -463,7 +463,9 @@ class ComplaintEvent(StatusEvent):
     class Meta(StatusEvent.Meta):
         verbose_name = verbose_name_plural = "投诉办理记录"
         constraints = [
-            models.CheckConstraint(condition=_one_record_per_kind(), name="complaint_event_record_of_its_kind")
+            models.CheckConstraint(
+                condition=_one_record_per_kind(), name="complaint_event_record_of_its_kind"
+            )
         ]
 
     def __str__(self) -> str:
