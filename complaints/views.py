@@ -19,6 +19,7 @@ from audit.services import audit_record
 from common import clock
 from common.actors import staff_of
 from common.errors import DomainError
+from common.excel import xlsx_response
 from common.periods import Period
 from complaints import selectors, services
 from complaints.analysis import complaint_analysis
@@ -285,13 +286,8 @@ def complaint_analysis_page(request: HttpRequest) -> HttpResponse:
             action="complaints.analysis.export",
             summary=f"导出投诉分析 {period.label}",
         )
-        response = HttpResponse(
-            analysis_workbook(report),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
         filename = f"complaints-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return xlsx_response(analysis_workbook(report), filename)
     return render(
         request,
         "complaints/analysis.html",
