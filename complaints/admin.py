@@ -4,24 +4,24 @@ staff pages are where the process is run."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
-from common.admin_mixins import ReadOnlyAdmin
+from common.admin_mixins import ReadOnlyAdmin, ReadOnlyInline
 from complaints.models import Complaint, ComplaintEvent, Fine, Sanction
 
 
-class ComplaintEventInline(admin.TabularInline):
+class ComplaintEventInline(ReadOnlyInline):
     model = ComplaintEvent
-    extra = 0
-    can_delete = False
-    fields = ("at", "actor_label", "title", "from_status", "to_status", "note", "public_note")
+    fields = ("at", "actor_label", "kind", "title", "from_status", "to_status", "note", "public_note")
     readonly_fields = fields
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+
+class RecordEventInline(ReadOnlyInline):
+    """The moves of a sanction or a fine (written on its complaint's timeline)."""
+
+    model = ComplaintEvent
+    fields = ("at", "actor_label", "title", "from_status", "to_status", "note")
+    readonly_fields = fields
 
 
 @admin.register(Complaint)
@@ -40,6 +40,7 @@ class SanctionAdmin(ReadOnlyAdmin):
     list_display = ("complaint", "staff", "label", "administrative", "decided_on", "status")
     list_filter = ("status", "administrative", "code")
     list_select_related = ("complaint", "staff")
+    inlines = [RecordEventInline]
 
 
 @admin.register(Fine)
@@ -47,3 +48,4 @@ class FineAdmin(ReadOnlyAdmin):
     list_display = ("complaint", "staff", "verified_on", "nth", "amount_yuan", "status", "rules_ref")
     list_filter = ("status",)
     list_select_related = ("complaint", "staff")
+    inlines = [RecordEventInline]

@@ -12,7 +12,8 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja import Status as HttpStatus
 
-from common.api import ErrorOut
+from common import ratelimit
+from common.api import errors
 from common.errors import DomainError
 from common.identity import mask_name, mask_phone
 from common.periods import Period
@@ -22,7 +23,6 @@ from complaints import selectors, services
 from complaints.analysis import complaint_analysis, percent
 from complaints.conf import number_lookup_limit, public_lookup_limit, public_submit_limit, repeat_window_days
 from complaints.models import Channel, Complaint, ContactPreference, Status
-from complaints.ratelimit import rate_limit_hit
 from complaints.views_public import TOO_MANY, WRONG
 from org.access import require_roles
 from org.auth import bearer_or_session
@@ -187,7 +187,8 @@ class AppraisalOut(Schema):
 
 
 def _limited(key: str, limit: tuple[int, int]) -> None:
-    if not rate_limit_hit(key, limit=limit[0], window_seconds=limit[1]):
+    """One attempt under `key` (the keys the public pages count under too)."""
+    if not ratelimit.hit(key, limit=limit[0], window_seconds=limit[1]):
         raise DomainError(TOO_MANY, code="rate_limited", status=429)
 
 
@@ -273,24 +274,24 @@ def _out(c: Complaint) -> dict:
 
 @router.post(
     "/complaints/public",
-    response={201: ReceiptOut, 422: ErrorOut, 429: ErrorOut},
+    response={201: ReceiptOut, **errors(422, 429)},
     summary="网上投诉（公众，无需登录）",
     description="返回投诉编号和查询密码（只返回这一次）。按客户端地址限制频率。",
 )
 def complaint_public_create(request: HttpRequest, payload: PublicComplaintIn) -> HttpStatus[dict]:
-    _limited(f"complaint-submit:{client_ip(request)}", public_submit_limit())
+    _limited(f"complaint-submit:{client_ip(request) or 'unknown'}", public_submit_limit())
     complaint, password = services.complaint_submit_public(**_where(payload))
     return HttpStatus(201, _receipt(complaint, password))
 
 
 @router.post(
     "/complaints/public/status",
-    response={200: PublicStatusOut, 404: ErrorOut, 429: ErrorOut},
+    response={200: PublicStatusOut, **errors(404, 429)},
     summary="凭投诉编号和查询密码查询进度（公众）",
     description="编号不存在和密码错误的回答相同。只返回投诉人可见的办理情况，不含内部意见。",
 )
 def complaint_public_status(request: HttpRequest, payload: LookupIn) -> dict:
-    _limited(f"complaint-lookup:{client_ip(request)}", public_lookup_limit())
+    _limited(f"complaint-lookup:{client_ip(request) or 'unknown'}", public_lookup_limit())
     _limited(f"complaint-lookup-no:{payload.no.strip().upper()}", number_lookup_limit())
     complaint = services.complaint_public_lookup(payload.no, payload.query_password)
     if complaint is None:
@@ -310,7 +311,7 @@ def complaint_public_status(request: HttpRequest, payload: LookupIn) -> dict:
 
 @router.post(
     "/complaints",
-    response={201: ReceiptOut, 403: ErrorOut, 422: ErrorOut},
+    response={201: ReceiptOut, **errors(403, 422)},
     auth=bearer_or_session,
     summary="登记投诉（业务管理处、12329热线系统）",
 )
@@ -338,7 +339,7 @@ def complaint_create(request: HttpRequest, payload: StaffComplaintIn) -> HttpSta
 
 @router.get(
     "/complaints",
-    response={200: list[ComplaintOut], 403: ErrorOut},
+    response={200: list[ComplaintOut], **errors(403)},
     auth=bearer_or_session,
     summary="投诉列表（投诉人信息已脱敏）",
 )
@@ -352,7 +353,7 @@ def complaint_list(
 
 @router.get(
     "/complaints/analysis",
-    response={200: AnalysisOut, 403: ErrorOut, 422: ErrorOut},
+    response={200: AnalysisOut, **errors(403, 422)},
     auth=bearer_or_session,
     summary="投诉汇总分析（§五(四)12）",
     description="year，或 start 与 end（含）；window 为重复投诉的判定窗口（天）。",
@@ -407,7 +408,7 @@ def complaint_analysis_api(
 
 @router.get(
     "/complaints/appraisal/{staff_no}",
-    response={200: AppraisalOut, 403: ErrorOut, 422: ErrorOut},
+    response={200: AppraisalOut, **errors(403, 422)},
     auth=bearer_or_session,
     summary="工作人员的有效投诉、处罚和处理措施（考核输入）",
     description="有效投诉按查实日期计入期间（一票否决看该季度）；处罚和处理措施只含有效的（未撤销）。",
@@ -454,7 +455,7 @@ def complaint_appraisal(request: HttpRequest, staff_no: str, start: date, end: d
 
 @router.get(
     "/complaints/{no}",
-    response={200: ComplaintDetailOut, 404: ErrorOut},
+    response={200: ComplaintDetailOut, **errors(404)},
     auth=bearer_or_session,
     summary="一件投诉（业务管理处、中心领导、责任部门）",
 )

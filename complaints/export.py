@@ -1,29 +1,21 @@
-"""The complaint analysis as an Excel workbook (openpyxl). Personal data is masked
-(DESIGN.md: masked wherever shown in lists or exports): 张*, 138****5678."""
+"""The complaint analysis (000 §五(四)12) as an Excel workbook, written through the
+project's one Excel writer (common.excel). Personal data is masked (DESIGN.md: masked
+wherever shown in lists or exports): 张*, 138****5678."""
 
 from __future__ import annotations
 
-from io import BytesIO
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from common.excel import append_row, new_workbook, workbook_bytes, write_sheet
 from common.identity import mask_name, mask_phone
 from complaints.analysis import Analysis, Group, percent
 
-_HEAD_FILL = PatternFill("solid", fgColor="E8EFF8")
-_BOLD = Font(bold=True)
-
 
 def analysis_workbook(report: Analysis) -> bytes:
-    wb = Workbook()
-    summary = wb.active
-    assert summary is not None
+    wb, summary = new_workbook()
     summary.title = "汇总"
     t = report.total
-    _rows(
+    write_sheet(
         summary,
         ["项目", "数值"],
         [
@@ -46,21 +38,21 @@ def analysis_workbook(report: Analysis) -> bytes:
     )
     _groups(wb.create_sheet("按责任部门"), "责任部门", report.by_department)
     _groups(wb.create_sheet("按管理部"), "管理部", report.by_branch)
-    _rows(wb.create_sheet("按受理范围"), ["受理范围", "件数"], [list(r) for r in report.by_scope])
-    _rows(wb.create_sheet("按性质"), ["投诉性质", "件数"], [list(r) for r in report.by_class])
-    _rows(wb.create_sheet("按渠道"), ["投诉渠道", "件数"], [list(r) for r in report.by_channel])
-    _rows(
+    write_sheet(wb.create_sheet("按受理范围"), ["受理范围", "件数"], [list(r) for r in report.by_scope])
+    write_sheet(wb.create_sheet("按性质"), ["投诉性质", "件数"], [list(r) for r in report.by_class])
+    write_sheet(wb.create_sheet("按渠道"), ["投诉渠道", "件数"], [list(r) for r in report.by_channel])
+    write_sheet(
         wb.create_sheet("回访满意度"),
         ["回访结果（最后一次）", "件数"],
         [list(r) for r in report.satisfaction],
     )
     hot = wb.create_sheet("热点问题")
-    _rows(hot, ["热点事项", "件数"], [list(r) for r in report.hot_matters])
-    hot.append([])
-    hot.append(["被投诉较多的工作人员", "件数"])
+    write_sheet(hot, ["热点事项", "件数"], [list(r) for r in report.hot_matters])
+    append_row(hot, [])
+    append_row(hot, ["被投诉较多的工作人员", "件数"])
     for name, n in report.hot_staff:
-        hot.append([name, n])
-    _rows(
+        append_row(hot, [name, n])
+    write_sheet(
         wb.create_sheet("重复投诉"),
         ["类型", "依据（已脱敏）", "件数", "投诉编号", "收到日期"],
         [
@@ -74,12 +66,12 @@ def analysis_workbook(report: Analysis) -> bytes:
             for r in report.repeats
         ],
     )
-    _rows(
+    write_sheet(
         wb.create_sheet("意见建议"),
         ["投诉编号", "日期", "来源", "建议"],
         [[s.no, f"{s.on:%Y-%m-%d}", s.source, s.text] for s in report.suggestions],
     )
-    _rows(
+    write_sheet(
         wb.create_sheet("投诉明细"),
         [
             "投诉编号",
@@ -113,13 +105,11 @@ def analysis_workbook(report: Analysis) -> bytes:
             for c in report.complaints
         ],
     )
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 def _groups(ws: Worksheet, title: str, groups: list[Group]) -> None:
-    _rows(
+    write_sheet(
         ws,
         [title, "件数", "有效投诉", "重大投诉", "按时答复率", "回访满意率", "重新办理"],
         [
@@ -135,19 +125,3 @@ def _groups(ws: Worksheet, title: str, groups: list[Group]) -> None:
             for g in groups
         ],
     )
-
-
-def _rows(ws: Worksheet, header: list[str], rows: list[list[object]]) -> None:
-    ws.append(header)
-    for cell in ws[1]:
-        cell.font = _BOLD
-        cell.fill = _HEAD_FILL
-    for row in rows:
-        ws.append(row)
-    for i, name in enumerate(header, start=1):
-        width = max([len(str(name))] + [len(str(r[i - 1])) for r in rows if i - 1 < len(r)]) * 2 + 2
-        ws.column_dimensions[get_column_letter(i)].width = min(max(width, 8), 60)
-    for row_cells in ws.iter_rows(min_row=2):
-        for cell in row_cells:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.freeze_panes = "A2"

@@ -8,7 +8,13 @@ from typing import Any
 from django import forms
 
 from common import clock
-from common.forms import StaffChoiceField, StaffMultipleChoiceField, clean_phone, date_input
+from common.forms import (
+    StaffChoiceField,
+    StaffMultipleChoiceField,
+    WindowChoiceField,
+    clean_phone,
+    date_input,
+)
 from complaints.models import (
     COUNTER_CHANNELS,
     Channel,
@@ -167,7 +173,7 @@ class StaffComplaintForm(ComplaintFieldsMixin):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
-    window = forms.ModelChoiceField(label="涉及窗口", queryset=Window.objects.none(), required=False)
+    window = WindowChoiceField(label="涉及窗口", queryset=Window.objects.none(), required=False)
     department = forms.ModelChoiceField(label="涉及处室", queryset=Department.objects.none(), required=False)
     staff = StaffChoiceField(label="被投诉工作人员", queryset=Staff.objects.none(), required=False)
     staff_description = forms.CharField(label="被投诉人描述（不知姓名时）", max_length=100, required=False)

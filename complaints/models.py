@@ -1,8 +1,10 @@
 """投诉管理 — complaints from every channel through the process of 000 §五(四)8.
 
-The process is one explicit state machine (`Status`, `TRANSITIONS`); every change is a
-`ComplaintEvent` (who, when, from, to, an internal note and, when the complainant may
-see it, a public note) and an audit event. Numbers (time limits, classes, sanctions,
+The process is one explicit state machine (`Status`, `Complaint.TRANSITIONS`); reports,
+appeals, sanctions and fines have their own small maps. Every change is a
+`ComplaintEvent` on the complaint's timeline (who, when, from, to, an internal note and,
+when the complainant may see it, a public note) and an audit event, written by
+`audit.transitions.transition`. Numbers (time limits, classes, sanctions,
 fines) come from the rule sets `complaint` and `complaint_penalty`; the version used
 is stored with the complaint, the sanction and the fine. Writes go through
 `complaints.services`.
@@ -10,12 +12,13 @@ is stored with the complaint, the sanction and the fine. Writes go through
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.db import models
 
 from common import clock
+from common.events import StatusEvent
 from common.identity import validate_landline_or_mobile
 
 if TYPE_CHECKING:
@@ -106,10 +109,11 @@ class Status(models.TextChoices):
     ARCHIVED = "archived", "已归档"
 
 
+# The "from" status of a record's creating event; as a key of a map, where records start.
 NEW = ""
 
 TRANSITIONS: dict[str, frozenset[str]] = {
-    NEW: frozenset({Status.RECEIVED}),
+    NEW: frozenset({Status.RECEIVED}),  # 登记 (§8(1))
     # 受理 (§8(1)); a general complaint settled on the spot goes straight to the follow-up (§7(1)).
     Status.RECEIVED: frozenset({Status.ACCEPTED, Status.FOLLOW_UP}),
     Status.ACCEPTED: frozenset({Status.CLASSIFIED, Status.FOLLOW_UP}),
@@ -351,6 +355,9 @@ class Complaint(models.Model):
     archived_at = models.DateTimeField("归档时间", null=True, blank=True)
     archive_note = models.TextField("归档说明（建议的书面总结）", blank=True)
 
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = TRANSITIONS
+    INITIAL: ClassVar[frozenset[str]] = TRANSITIONS[NEW]
+
     objects = ComplaintQuerySet.as_manager()
 
     class Meta:
@@ -380,43 +387,86 @@ class Complaint(models.Model):
 
 
 class EventKind(models.TextChoices):
+    """Whose status a timeline row records: the complaint's, or one of its records'."""
+
     COMPLAINT = "complaint", "投诉"
+    REPORT = "report", "办理报告"
     APPEAL = "appeal", "申诉"
     SANCTION = "sanction", "处理措施"
     FINE = "fine", "有效投诉处罚"
 
 
-class ComplaintEvent(models.Model):
-    """One change in a complaint's life along 000 §五(四)8 (who, when, from, to, note):
-    the 投诉记录明细账 of §8(1). It records the complaint's
-    own status, or that of one of its appeals, sanctions or fines (`kind`,
-    `object_id`). `public_note` is what the complainant sees on the follow-up page;
-    the internal `note` never leaves the staff pages."""
+# The record column each kind of row names (a complaint row names none).
+EVENT_RECORDS: dict[str, str] = {
+    EventKind.REPORT: "report",
+    EventKind.APPEAL: "appeal",
+    EventKind.SANCTION: "sanction",
+    EventKind.FINE: "fine",
+}
 
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
+
+def _one_record_per_kind() -> models.Q:
+    """The row names exactly the record of its kind: none for a complaint row, the
+    report, appeal, sanction or fine for theirs."""
+    allowed = models.Q()
+    for kind in EventKind:
+        column = EVENT_RECORDS.get(kind)
+        q = models.Q(kind=kind)
+        for other in EVENT_RECORDS.values():
+            q &= models.Q(**{f"{other}__isnull": other != column})
+        allowed |= q
+    return allowed
+
+
+class ComplaintEvent(StatusEvent):
+    """One change in a complaint's life along 000 §五(四)8 (who, when, from, to, note):
+    the 投诉记录明细账 of §8(1). It records the complaint's own status, or that of one of
+    its reports, appeals, sanctions or fines (`kind` and the foreign key of that kind;
+    a check constraint keeps them together). `public_note` is what the complainant
+    sees on the follow-up page; the internal `note` never leaves the staff pages."""
+
+    complaint = models.ForeignKey("Complaint", on_delete=models.CASCADE, related_name="events")
     kind = models.CharField("对象", max_length=10, choices=EventKind.choices, default=EventKind.COMPLAINT)
-    object_id = models.PositiveBigIntegerField("对象编号", null=True, blank=True)
-    at = models.DateTimeField("时间", default=clock.now)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="操作人",
-        on_delete=models.PROTECT,
+    report = models.ForeignKey(
+        "Report",
+        verbose_name="办理报告",
+        on_delete=models.CASCADE,
         null=True,
         blank=True,
-        related_name="+",
+        related_name="events",
     )
-    actor_label = models.CharField("操作人", max_length=100)
+    appeal = models.ForeignKey(
+        "Appeal", verbose_name="申诉", on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
+    sanction = models.ForeignKey(
+        "Sanction",
+        verbose_name="处理措施",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
+    fine = models.ForeignKey(
+        "Fine",
+        verbose_name="有效投诉处罚",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
     action = models.CharField("动作", max_length=40)
     title = models.CharField("步骤", max_length=60)
-    from_status = models.CharField("原状态", max_length=20, blank=True)
-    to_status = models.CharField("新状态", max_length=20)
     round = models.PositiveSmallIntegerField("轮次", default=1)
     note = models.TextField("内部说明", blank=True)
     public_note = models.TextField("投诉人可见的说明", blank=True)
 
-    class Meta:
+    class Meta(StatusEvent.Meta):
         verbose_name = verbose_name_plural = "投诉办理记录"
-        ordering = ["at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=_one_record_per_kind(), name="complaint_event_record_of_its_kind"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.complaint.no} {self.title}"
@@ -523,6 +573,15 @@ class ReportStatus(models.TextChoices):
     RETURNED = "returned", "退回修改"
 
 
+REPORT_TRANSITIONS: dict[str, frozenset[str]] = {
+    NEW: frozenset({ReportStatus.SUBMITTED}),
+    # The office's review (§8(5)); a returned report is kept, the department writes a new one.
+    ReportStatus.SUBMITTED: frozenset({ReportStatus.APPROVED, ReportStatus.RETURNED}),
+    ReportStatus.APPROVED: frozenset(),
+    ReportStatus.RETURNED: frozenset(),
+}
+
+
 class Report(models.Model):
     """投诉办理报告 in the fixed format of 督办 (000 §五(四)8(5)), written by the
     responsible department in writing (never orally) and reviewed by the complaint
@@ -554,6 +613,9 @@ class Report(models.Model):
     )
     review_remarks = models.TextField("审核意见", blank=True)
     reported_in_person = models.BooleanField("负责人已到中心当面汇报", default=False)
+
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = REPORT_TRANSITIONS
+    INITIAL: ClassVar[frozenset[str]] = REPORT_TRANSITIONS[NEW]
 
     class Meta:
         verbose_name = verbose_name_plural = "投诉办理报告"
@@ -688,6 +750,9 @@ class Appeal(models.Model):
     )
     decision = models.TextField("重新审议认定意见", blank=True)
 
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = APPEAL_TRANSITIONS
+    INITIAL: ClassVar[frozenset[str]] = APPEAL_TRANSITIONS[NEW]
+
     class Meta:
         verbose_name = verbose_name_plural = "处理决定异议"
         ordering = ["filed_at", "id"]
@@ -732,6 +797,9 @@ class Sanction(models.Model):
     )
     withdrawn_reason = models.TextField("撤销理由", blank=True)
 
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = PENALTY_TRANSITIONS
+    INITIAL: ClassVar[frozenset[str]] = PENALTY_TRANSITIONS[NEW]
+
     class Meta:
         verbose_name = verbose_name_plural = "投诉处理措施"
         ordering = ["decided_on", "id"]
@@ -764,6 +832,9 @@ class Fine(models.Model):
     created_at = models.DateTimeField("登记时间", default=clock.now)
     withdrawn_reason = models.TextField("撤销理由", blank=True)
 
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = PENALTY_TRANSITIONS
+    INITIAL: ClassVar[frozenset[str]] = PENALTY_TRANSITIONS[NEW]
+
     class Meta:
         verbose_name = verbose_name_plural = "有效投诉处罚"
         ordering = ["verified_on", "id"]
@@ -792,24 +863,3 @@ class ComplaintSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day:%Y-%m-%d} {self.last}"
-
-
-class RateLimitBucket(models.Model):
-    """Hits of one client on one public action (the web complaint of 000 §五(四)2 and
-    the follow-up by number and password) within a fixed time window. Kept in
-    the database so that every worker process sees the same counts (the default
-    cache is per process)."""
-
-    key = models.CharField(max_length=200)
-    window_start = models.DateTimeField()
-    count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "访问频率计数"
-        constraints = [
-            models.UniqueConstraint(fields=["key", "window_start"], name="ratelimit_bucket_unique")
-        ]
-        indexes = [models.Index(fields=["window_start"], name="ratelimit_window_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.key} {self.count}"

@@ -19,42 +19,25 @@ from audit.services import audit_record
 from common import clock
 from common.actors import staff_of
 from common.errors import DomainError
+from common.excel import xlsx_response
 from common.periods import Period
 from complaints import selectors, services
 from complaints.analysis import complaint_analysis
 from complaints.conf import repeat_window_days
 from complaints.export import analysis_workbook
-from complaints.forms import (
-    AcceptForm,
-    AppealDecideForm,
-    AppealForm,
-    ArchiveForm,
-    AttachForm,
-    ClassifyForm,
-    DelayForm,
-    DetermineForm,
-    FollowUpForm,
-    HandlingForm,
-    IncidentForm,
-    JointReviewForm,
-    ReplyForm,
-    ReportForm,
-    ReviewForm,
-    SanctionForm,
-    SettleForm,
-    StaffComplaintForm,
-)
+from complaints.forms import StaffComplaintForm
 from complaints.models import (
     AppealStatus,
     Channel,
     Complaint,
     ComplaintClass,
-    ContactPreference,
+    EventKind,
     PenaltyStatus,
     ReportStatus,
     Status,
 )
 from complaints.selectors import LIST_FILTERS, Step
+from complaints.steps import STEPS
 from org.access import has_role, role_required
 from org.models import Role
 from rules.models import RuleKind
@@ -72,160 +55,6 @@ STEPPER = [
     ("回访", {Status.FOLLOW_UP}),
     ("归档", {Status.CLOSED, Status.ARCHIVED}),
 ]
-
-
-STEP_ORDER = [
-    Step.APPEAL_DECIDE,
-    Step.ACCEPT,
-    Step.CLASSIFY,
-    Step.DETERMINE,
-    Step.HANDLE,
-    Step.JOINT_REVIEW,
-    Step.REPORT,
-    Step.REVIEW,
-    Step.REPLY,
-    Step.FOLLOW_UP,
-    Step.ARCHIVE,
-    Step.SETTLE,
-    Step.DELAY,
-    Step.SANCTION,
-    Step.APPEAL,
-    Step.ATTACH,
-    Step.INCIDENT,
-]
-
-STEP_META: dict[Step, dict[str, Any]] = {
-    Step.INCIDENT: {
-        "title": "无理取闹、诉讼或媒体报道的处置",
-        "button": "记录处置情况",
-        "main": False,
-        "intro": (
-            "投诉人无理取闹或捏造事实，经劝阻无效严重影响工作秩序的，报警处理并报中心法务部门；"
-            "上诉至法院或经媒体报道严重影响中心声誉的，组成危机处理小组（§五(四)13）。"
-        ),
-    },
-    Step.ACCEPT: {
-        "title": "受理",
-        "button": "受理",
-        "main": True,
-        "intro": (
-            "确定首办责任人，第一时间调查核实、联系投诉人，开展初步调查，"
-            "并告知投诉人处理时限（§五(四)8(1)）。"
-        ),
-    },
-    Step.SETTLE: {
-        "title": "当场解决",
-        "button": "登记当场解决",
-        "main": False,
-        "intro": "对受理的一般投诉，能当场解决的及时解决，在收到投诉当日办结并记录答复（§五(四)7(1)）。",
-    },
-    Step.CLASSIFY: {
-        "title": "定性",
-        "button": "定性",
-        "main": True,
-        "intro": "投诉按性质分为重大投诉、一般投诉和无效投诉（§五(四)6）。",
-    },
-    Step.DETERMINE: {
-        "title": "责任认定",
-        "button": "认定并转责任部门办理",
-        "main": True,
-        "intro": (
-            "根据投诉内容进行责任分析认定，追索责任部门和具体责任人，"
-            "报中心机关党委备案；需报中心领导认定的，由中心领导判定（§五(四)8(2)）。"
-        ),
-    },
-    Step.HANDLE: {
-        "title": "部门办理",
-        "button": "提交办理情况",
-        "main": True,
-        "intro": (
-            "梳理事件经过，分析问题产生原因，明确具体涉事人员，"
-            "制定具体措施，做好与投诉人的沟通解释，并及时告知处理结果（§五(四)8(3)）。"
-        ),
-    },
-    Step.JOINT_REVIEW: {
-        "title": "集体会审",
-        "button": "记录会审结论",
-        "main": True,
-        "intro": (
-            "对有重大影响、疑难、复杂的投诉，由业务管理处组织讨论，"
-            "征询相关处室和法律顾问的意见；会审形成共识后以文件形式确定，"
-            "统一对内对外口径（§五(四)8(4)）。"
-        ),
-    },
-    Step.REPORT: {
-        "title": "投诉办理报告",
-        "button": "提交报告",
-        "main": True,
-        "intro": "责任部门按督办固定格式书面撰写，不得以口头形式答复；报告交业务管理处审核（§五(四)8(5)）。",
-    },
-    Step.REVIEW: {
-        "title": "审核办理报告",
-        "button": "提交审核结论",
-        "main": True,
-        "intro": "审核通过后按投诉渠道答复投诉人（§五(四)8(5)）。",
-    },
-    Step.REPLY: {
-        "title": "答复投诉人",
-        "button": "记录答复",
-        "main": True,
-        "intro": "按相关投诉渠道答复；无效投诉向投诉人说明理由。",
-    },
-    Step.FOLLOW_UP: {
-        "title": "回访",
-        "button": "记录回访",
-        "main": True,
-        "intro": (
-            "告知处理结果并询问投诉人对处理结果的满意程度；仍有意见的，"
-            "继续向相关部门提出重新处理要求（§五(四)8(6)）。"
-        ),
-    },
-    Step.ARCHIVE: {
-        "title": "归档",
-        "button": "归档",
-        "main": True,
-        "intro": "将投诉资料归档整理，对投诉人的建议进行书面总结并提交相关处室（§五(四)8(6)）。",
-    },
-    Step.DELAY: {
-        "title": "不能按时办结",
-        "button": "记录告知和汇报",
-        "main": False,
-        "intro": (
-            "在规定时限内不能处理完毕的，及时告知投诉人、说明情况，"
-            "同时向中心领导汇报，由中心领导作出处理意见（§五(四)7(4)）。"
-        ),
-    },
-    Step.SANCTION: {
-        "title": "对责任人的处理",
-        "button": "登记处理措施",
-        "main": False,
-        "intro": (
-            "重大投诉和一般投诉一经核实，视情节轻重给予批评教育、"
-            "书面检查、通报等处理，以及警告、记过、记大过的行政处分（§五(四)9）。"
-        ),
-    },
-    Step.APPEAL: {
-        "title": "对处理决定有异议",
-        "button": "向机关党委反映",
-        "main": False,
-        "intro": (
-            "部门对业务管理处提出的投诉处理决定有异议的，可向中心机关党委反映，"
-            "由中心组织重新审议认定（§五(四)11）。"
-        ),
-    },
-    Step.APPEAL_DECIDE: {
-        "title": "机关党委重新审议",
-        "button": "记录审议结论",
-        "main": True,
-        "intro": "§五(四)11",
-    },
-    Step.ATTACH: {
-        "title": "补充证明资料",
-        "button": "上传",
-        "main": False,
-        "intro": "相关部门以书面形式说明情况，提供相关证明资料（§五(四)10）。",
-    },
-}
 
 
 @role_required()
@@ -344,9 +173,10 @@ def complaint_step(request: HttpRequest, no: str, step: str) -> HttpResponse:
         request.session[f"complaint-password-{complaint.pk}"] = password
         messages.success(request, "已重置查询密码，原密码失效。")
         return redirect("complaint_detail", no=complaint.no)
-    form = _step_form(step_, complaint, request.POST, request.FILES)
-    if form is None:
+    page = STEPS.get(step_)
+    if page is None:
         raise Http404("没有这个办理步骤。")
+    form = page.build(complaint, request.POST, request.FILES)
     try:
         services.complaint_require_step(request.user, complaint, step_)
     except DomainError as exc:
@@ -356,7 +186,7 @@ def complaint_step(request: HttpRequest, no: str, step: str) -> HttpResponse:
         return redirect("complaint_detail", no=complaint.no)
     if form.is_valid():
         try:
-            message = _do_step(request, step_, complaint, form.cleaned_data)
+            message = page.run(request.user, complaint, form.cleaned_data)
         except DomainError as exc:
             if exc.status == 403:
                 raise PermissionDenied(exc.message) from None
@@ -456,13 +286,8 @@ def complaint_analysis_page(request: HttpRequest) -> HttpResponse:
             action="complaints.analysis.export",
             summary=f"导出投诉分析 {period.label}",
         )
-        response = HttpResponse(
-            analysis_workbook(report),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
         filename = f"complaints-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return xlsx_response(analysis_workbook(report), filename)
     return render(
         request,
         "complaints/analysis.html",
@@ -492,7 +317,7 @@ def complaint_pending_calendar(request: HttpRequest) -> HttpResponse:
     )
 
 
-# --- the detail page and its step forms ---------------------------------------------
+# --- the detail page (its step cards: complaints.steps.STEPS) -------------------------
 
 
 def _detail(
@@ -507,14 +332,16 @@ def _detail(
     steps = selectors.complaint_allowed_steps(request.user, complaint, pending_appeal=pending_appeal)
     if complaint.received_on != clock.today():
         steps.discard(Step.SETTLE)  # §7(1) 当场: only on the day the complaint came in
-    forms = {
-        s: _step_form(s, complaint, user=request.user)
-        for s in steps
-        if s not in (Step.REVEAL, Step.RESET_PASSWORD)
-    }
-    if failed is not None:
-        forms[failed[0]] = failed[1]
-    cards = [{"step": s.value, "form": forms[s], **STEP_META[s]} for s in STEP_ORDER if s in forms]
+    cards = []
+    for step, page in STEPS.items():
+        if failed is not None and failed[0] == step:
+            form = failed[1]  # the posted form with its errors, even if the step has gone since
+        elif step in steps:
+            form = page.build(complaint, user=request.user)
+        else:
+            continue
+        card = {"step": step.value, "form": form, "title": page.title, "button": page.button}
+        cards.append(card | {"intro": page.intro, "main": page.main})
     params = selectors.complaint_rules(complaint)
     password = request.session.pop(f"complaint-password-{complaint.pk}", None)
     return render(
@@ -530,7 +357,8 @@ def _detail(
             "scope_labels": {s.code: s.text for s in params.scope},
             "flags": selectors.deadline_flags(complaint),
             "stepper": _stepper(complaint),
-            "events": list(complaint.events.all()),
+            # A report's review is on the complaint's own row of that step as well.
+            "events": [e for e in complaint.events.all() if e.kind != EventKind.REPORT],
             "appeals": appeals,
             "pending_appeal": pending_appeal,
             "password": password,
@@ -542,190 +370,6 @@ def _detail(
         },
         status=status,
     )
-
-
-def _step_form(
-    step: Step, complaint: Complaint, data: Any = None, files: Any = None, *, user: Any = None
-) -> Any:
-    """The form of a step, bound to `data` or filled with sensible defaults."""
-    params = selectors.complaint_rules(complaint)
-    handling = complaint.handlings.order_by("-round", "-id").first()
-    if step == Step.ACCEPT:
-        me = staff_of(user) if user is not None else None
-        initial: dict[str, Any] = {
-            "limit_told_via": _told_via_default(complaint),
-            "owner": me.pk if me else None,
-        }
-        return AcceptForm(data, initial=initial)
-    if step == Step.SETTLE:
-        return SettleForm(data)
-    if step == Step.CLASSIFY:
-        return ClassifyForm(data, params=params)
-    if step == Step.DETERMINE:
-        initial = {
-            "department": complaint.department_id,
-            "staff": [complaint.staff_id] if complaint.staff_id else [],
-        }
-        return DetermineForm(data, initial=initial)
-    if step == Step.HANDLE:
-        return HandlingForm(data)
-    if step == Step.JOINT_REVIEW:
-        return JointReviewForm(data, initial={"held_on": clock.today(), "class_code": complaint.class_code})
-    if step == Step.REPORT:
-        initial = {}
-        if handling is not None:
-            initial = {
-                "investigation": handling.facts,
-                "causes": handling.causes,
-                "measures": handling.measures,
-                "communication": handling.answer,
-                "prevention": handling.prevention,
-            }
-        return ReportForm(data, initial=initial)
-    if step == Step.REVIEW:
-        return ReviewForm(data)
-    if step == Step.REPLY:
-        initial = {"channel": _reply_channel_default(complaint)}
-        if complaint.class_code == ComplaintClass.INVALID and complaint.status == Status.CLASSIFIED:
-            initial["text"] = f"经调查核实，您反映的问题属于无效投诉：{complaint.class_reason}"
-        elif handling is not None:
-            initial["text"] = handling.answer
-        return ReplyForm(data, initial=initial)
-    if step == Step.FOLLOW_UP:
-        return FollowUpForm(data)
-    if step == Step.ARCHIVE:
-        return ArchiveForm(data, initial={"note": complaint.suggestion})
-    if step == Step.DELAY:
-        return DelayForm(data)
-    if step == Step.SANCTION:
-        responsible = list(complaint.responsible_staff.all())
-        initial = {"staff": responsible[0].pk} if len(responsible) == 1 else {}
-        return SanctionForm(data, params=params, staff=complaint.responsible_staff.all(), initial=initial)
-    if step == Step.APPEAL:
-        return AppealForm(data)
-    if step == Step.APPEAL_DECIDE:
-        return AppealDecideForm(data)
-    if step == Step.ATTACH:
-        return AttachForm(data, files)
-    if step == Step.INCIDENT:
-        return IncidentForm(data)
-    return None
-
-
-def _do_step(request: HttpRequest, step: Step, complaint: Complaint, d: dict[str, Any]) -> str:
-    actor = request.user
-    if step == Step.ACCEPT:
-        c = services.complaint_accept(
-            actor=actor,
-            complaint=complaint,
-            owner=d["owner"],
-            initial_findings=d["initial_findings"],
-            limit_told_via=d["limit_told_via"],
-        )
-        return f"已受理，首办责任人：{d['owner'].name}。" + (
-            f"答复期限 {c.reply_due:%Y-%m-%d}。" if c.reply_due else ""
-        )
-    if step == Step.SETTLE:
-        services.complaint_settle_on_the_spot(
-            actor=actor,
-            complaint=complaint,
-            answer=d["answer"],
-            responsible_department=d["responsible_department"],
-            responsible_staff=list(d["responsible_staff"]),
-        )
-        return "已登记当场解决，待回访。"
-    if step == Step.CLASSIFY:
-        c = services.complaint_classify(
-            actor=actor,
-            complaint=complaint,
-            class_code=d["class_code"],
-            criteria=d["criteria"],
-            reason=d["reason"],
-            is_complex=d["is_complex"],
-            key_supervision=d["key_supervision"],
-        )
-        return f"已定性为{c.get_class_code_display()}。" + (
-            f"答复期限 {c.reply_due:%Y-%m-%d}。" if c.reply_due else ""
-        )
-    if step == Step.DETERMINE:
-        services.complaint_determine(
-            actor=actor,
-            complaint=complaint,
-            department=d["department"],
-            staff=list(d["staff"]),
-            analysis=d["analysis"],
-        )
-        return f"已认定责任，转 {d['department'].name} 办理，并报机关党委备案。"
-    if step == Step.HANDLE:
-        c = services.complaint_record_handling(actor=actor, complaint=complaint, **d)
-        return "已提交部门办理情况。" + (
-            "须集体会审。" if c.status == Status.JOINT_REVIEW else "请撰写投诉办理报告。"
-        )
-    if step == Step.JOINT_REVIEW:
-        services.complaint_joint_review(actor=actor, complaint=complaint, **d)
-        return "已记录集体会审。"
-    if step == Step.REPORT:
-        services.complaint_submit_report(actor=actor, complaint=complaint, **d)
-        return "已提交投诉办理报告，待业务管理处审核。"
-    if step == Step.REVIEW:
-        approve = d["decision"] == "approve"
-        services.complaint_review_report(
-            actor=actor,
-            complaint=complaint,
-            approve=approve,
-            remarks=d["remarks"],
-            reported_in_person=d["reported_in_person"],
-        )
-        return "报告审核通过，请答复投诉人。" if approve else "报告已退回责任部门修改。"
-    if step == Step.REPLY:
-        reply = services.complaint_reply(
-            actor=actor, complaint=complaint, channel=d["channel"], text=d["text"]
-        )
-        return "已答复投诉人" + ("。" if reply.on_time else "（已超过答复期限）。") + "下一步：回访。"
-    if step == Step.FOLLOW_UP:
-        c = services.complaint_follow_up(actor=actor, complaint=complaint, **d)
-        if c.status == Status.CLOSED:
-            return "已回访，投诉办结。"
-        return f"投诉人不满意，已重新交办（第{c.round}轮）。" + (
-            f"答复期限 {c.reply_due:%Y-%m-%d}。" if c.reply_due else ""
-        )
-    if step == Step.ARCHIVE:
-        services.complaint_archive(actor=actor, complaint=complaint, note=d["note"])
-        return "已归档。"
-    if step == Step.DELAY:
-        services.complaint_report_delay(actor=actor, complaint=complaint, **d)
-        return "已记录：告知投诉人并向中心领导汇报。"
-    if step == Step.SANCTION:
-        s = services.complaint_sanction(
-            actor=actor,
-            complaint=complaint,
-            staff=d["staff"],
-            code=d["code"],
-            note=d["note"],
-            also_first_inquiry_breach=d["also_first_inquiry_breach"],
-        )
-        return f"已对 {s.staff.name} 给予{s.label}。"
-    if step == Step.APPEAL:
-        services.complaint_appeal_file(actor=actor, complaint=complaint, grounds=d["grounds"])
-        return "已向机关党委提出异议。"
-    if step == Step.APPEAL_DECIDE:
-        services.complaint_appeal_decide(
-            actor=actor,
-            complaint=complaint,
-            upheld=d["outcome"] == "upheld",
-            decision=d["decision"],
-            class_code=d["class_code"],
-            department=d["department"],
-            staff=list(d["staff"]) if d["change_staff"] else None,
-        )
-        return "已记录重新审议结论。"
-    if step == Step.INCIDENT:
-        services.complaint_record_incident(actor=actor, complaint=complaint, kind=d["kind"], note=d["note"])
-        return "已记录处置情况。"
-    if step == Step.ATTACH:
-        rows = services.complaint_attach(actor=actor, complaint=complaint, files=d["documents"])
-        return f"已补充 {len(rows)} 个附件。"
-    raise Http404
 
 
 def _stepper(complaint: Complaint) -> list[tuple[str, str]]:
@@ -766,25 +410,6 @@ def _document_context(complaint: Complaint) -> dict[str, Any]:
         "sanctions": [s for s in complaint.sanctions.all() if s.status == PenaltyStatus.ACTIVE],
         "printed_at": clock.local(),
     }
-
-
-def _told_via_default(complaint: Complaint) -> str:
-    return {
-        ContactPreference.PHONE: "电话",
-        ContactPreference.SMS: "短信",
-        ContactPreference.EMAIL: "电子邮件",
-        ContactPreference.LETTER: "书面",
-        ContactPreference.ONLINE: "网上查询页面",
-    }[ContactPreference(complaint.contact_preference)]
-
-
-def _reply_channel_default(complaint: Complaint) -> str:
-    """Through the complaint's own channel (§8(5) 按相关投诉渠道进行上报回复)."""
-    if complaint.channel in (Channel.HOTLINE, Channel.HOTLINE_TRANSFER):
-        return "12329热线回复"
-    if complaint.channel == Channel.OFFICE_TRANSFER:
-        return "转办渠道书面回复"
-    return _told_via_default(complaint)
 
 
 def _complainant_fields(data: dict[str, Any]) -> dict[str, Any]:

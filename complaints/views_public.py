@@ -1,7 +1,7 @@
 """The public complaint pages (no login): file a complaint on the web and follow it
 with its number and query password (000 §五(四)2 网络投诉; 002 篇5 受理编码及查询密码).
 
-CSRF-protected forms, rate-limited per client address in the database (and per
+CSRF-protected forms, rate-limited (common.ratelimit) per client address (and per
 complaint number, against password guessing spread over many addresses). The
 follow-up page shows only what the complainant may see: the public status, the
 steps' public notes and the replies — never internal notes. An unknown number and a
@@ -17,9 +17,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from common import clock
+from common import clock, ratelimit
 from common.errors import DomainError
-from common.request import client_ip
 from complaints import services
 from complaints.conf import (
     number_lookup_limit,
@@ -29,7 +28,6 @@ from complaints.conf import (
 )
 from complaints.forms import LookupForm, PublicComplaintForm, PublicFeedbackForm
 from complaints.models import Complaint, Satisfaction, Status
-from complaints.ratelimit import rate_limit_hit
 from org.models import Centre, Staff
 from rules.models import RuleKind
 from rules.selectors import rules_in_force
@@ -47,7 +45,7 @@ def public_complain(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         count, seconds = public_submit_limit()
-        if not rate_limit_hit(f"complaint-submit:{client_ip(request)}", limit=count, window_seconds=seconds):
+        if not ratelimit.client_hit(request, "complaint-submit", limit=count, window_seconds=seconds):
             form.add_error(None, TOO_MANY)
             status = 429
         elif form.is_valid():
@@ -85,13 +83,11 @@ def public_complaint_track(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         count, seconds = public_lookup_limit()
-        allowed = rate_limit_hit(
-            f"complaint-lookup:{client_ip(request)}", limit=count, window_seconds=seconds
-        )
+        allowed = ratelimit.client_hit(request, "complaint-lookup", limit=count, window_seconds=seconds)
         if allowed and form.is_valid():
             number = form.cleaned_data["no"].strip().upper()
             n_count, n_seconds = number_lookup_limit()
-            allowed = rate_limit_hit(f"complaint-lookup-no:{number}", limit=n_count, window_seconds=n_seconds)
+            allowed = ratelimit.hit(f"complaint-lookup-no:{number}", limit=n_count, window_seconds=n_seconds)
         if not allowed:
             form.add_error(None, TOO_MANY)
             status = 429

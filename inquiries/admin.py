@@ -3,24 +3,16 @@ which keep the events and the audit log)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
-from common.admin_mixins import ReadOnlyAdmin
+from common.admin_mixins import ReadOnlyAdmin, ReadOnlyInline
 from inquiries.models import Breach, BreachEvent, Inquiry, InquiryEvent
 
 
-class InquiryEventInline(admin.TabularInline):
+class InquiryEventInline(ReadOnlyInline):
     model = InquiryEvent
-    extra = 0
-    can_delete = False
     fields = ("at", "actor_label", "action", "from_status", "to_status", "note")
     readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Inquiry)
@@ -42,15 +34,10 @@ class InquiryAdmin(ReadOnlyAdmin):
     inlines = [InquiryEventInline]
 
 
-class BreachEventInline(admin.TabularInline):
+class BreachEventInline(ReadOnlyInline):
     model = BreachEvent
-    extra = 0
-    can_delete = False
     fields = ("at", "actor_label", "from_status", "to_status", "note")
     readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Breach)

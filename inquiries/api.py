@@ -12,7 +12,7 @@ from ninja import Query, Router, Schema
 from ninja import Status as HttpStatus
 
 from common.actors import staff_of
-from common.api import ErrorOut
+from common.api import errors
 from common.errors import DomainError
 from common.identity import mask_name, mask_phone
 from common.periods import Period
@@ -141,7 +141,7 @@ def _out(inquiry: Inquiry, *, masked: bool) -> dict:
 
 @router.post(
     "/inquiries",
-    response={201: InquiryOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={201: InquiryOut, **errors(403, 409, 422)},
     auth=bearer_or_session,
     summary="首问登记",
     description="登记一次来访、电话或传真咨询及首问责任人的处理；转交的返回联系期限和办结期限（工作日）。",
@@ -180,7 +180,7 @@ def inquiry_create(request: HttpRequest, payload: InquiryIn) -> HttpStatus[dict]
 
 @router.get(
     "/inquiries/worklist",
-    response={200: WorklistOut, 403: ErrorOut},
+    response={200: WorklistOut, **errors(403)},
     auth=bearer_or_session,
     summary="我的首问待办",
     description="转交给我的、报告给我的，以及我首问而尚未办结的事项（首问必果）。电话和姓名已脱敏。",
@@ -197,7 +197,7 @@ def inquiry_worklist(request: HttpRequest) -> dict:
 
 @router.get(
     "/inquiries/breaches",
-    response={200: list[BreachOut], 403: ErrorOut, 422: ErrorOut},
+    response={200: list[BreachOut], **errors(403, 422)},
     auth=bearer_or_session,
     summary="违反首问负责制记录（考核输入）",
     description="某工作人员某年度经查实的违规及其处理（003 §十）。业务管理处、中心领导可用。",
@@ -232,7 +232,7 @@ def breach_list(
 
 @router.get(
     "/inquiries/{no}",
-    response={200: InquiryOut, 404: ErrorOut},
+    response={200: InquiryOut, **errors(404)},
     auth=bearer_or_session,
     summary="一条首问登记",
 )

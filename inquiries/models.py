@@ -3,18 +3,20 @@
 000 §五(一) 首问负责制度 (the first person a visitor reaches answers, hands over or
 reports, and follows it to the end), 003 §三–§七 (who the first-inquiry person is;
 首问必答、首问必果) and 003 §十 (1st/2nd/3rd consequence of a breach). Writes go
-through `inquiries.services`; every change of status leaves an `InquiryEvent` or a
-`BreachEvent` and an audit event.
+through `inquiries.services`; every change of status goes through
+`audit.transitions.transition` along `Inquiry.TRANSITIONS` / `Breach.TRANSITIONS` and
+leaves an `InquiryEvent` or a `BreachEvent` and an audit event.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.db import models
 
 from common import clock
+from common.events import StatusEvent
 from common.identity import validate_landline_or_mobile
 
 if TYPE_CHECKING:
@@ -61,7 +63,7 @@ class InquiryStatus(models.TextChoices):
     CLOSED = "closed", "已办结"
 
 
-NEW = ""  # the "from" status of the creating event
+NEW = ""  # the "from" status of the creating event; as a key of a map, where records start
 
 INQUIRY_TRANSITIONS: dict[str, frozenset[str]] = {
     NEW: frozenset({InquiryStatus.CLOSED, InquiryStatus.HANDED_OVER, InquiryStatus.ESCALATED}),
@@ -212,6 +214,9 @@ class Inquiry(models.Model):
     result = models.TextField("办理结果", blank=True)
     rules_ref = models.CharField("首问负责规则集", max_length=80, blank=True)
 
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = INQUIRY_TRANSITIONS
+    INITIAL: ClassVar[frozenset[str]] = INQUIRY_TRANSITIONS[NEW]
+
     objects = InquiryQuerySet.as_manager()
 
     class Meta:
@@ -227,29 +232,15 @@ class Inquiry(models.Model):
         return self.status in OPEN_STATUSES
 
 
-class InquiryEvent(models.Model):
+class InquiryEvent(StatusEvent):
     """One change of an inquiry (who, when, from, to, note): the timeline the
     first-inquiry person and the receiver see (000 §五(一)2(2))."""
 
     inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField("时间", default=clock.now)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="操作人",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    actor_label = models.CharField("操作人", max_length=100)
     action = models.CharField("动作", max_length=40)
-    from_status = models.CharField("原状态", max_length=20, blank=True)
-    to_status = models.CharField("新状态", max_length=20)
-    note = models.TextField("说明", blank=True)
 
-    class Meta:
+    class Meta(StatusEvent.Meta):
         verbose_name = verbose_name_plural = "首问登记记录"
-        ordering = ["at", "id"]
 
     def __str__(self) -> str:
         return f"{self.inquiry.no} {self.action}"
@@ -367,6 +358,9 @@ class Breach(models.Model):
     )
     withdrawn_reason = models.TextField("撤销理由", blank=True)
 
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = BREACH_TRANSITIONS
+    INITIAL: ClassVar[frozenset[str]] = BREACH_TRANSITIONS[NEW]
+
     objects = BreachQuerySet.as_manager()
 
     class Meta:
@@ -377,28 +371,14 @@ class Breach(models.Model):
         return f"{self.staff.name} 第{self.nth}次（{self.found_on:%Y-%m-%d}）"
 
 
-class BreachEvent(models.Model):
+class BreachEvent(StatusEvent):
     """One change of a breach record of 003 §十 (recorded, withdrawn): who, when,
     from, to, note — the history behind the 1st/2nd/3rd count."""
 
     breach = models.ForeignKey(Breach, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField("时间", default=clock.now)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="操作人",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    actor_label = models.CharField("操作人", max_length=100)
-    from_status = models.CharField("原状态", max_length=20, blank=True)
-    to_status = models.CharField("新状态", max_length=20)
-    note = models.TextField("说明", blank=True)
 
-    class Meta:
+    class Meta(StatusEvent.Meta):
         verbose_name = verbose_name_plural = "违规记录变更"
-        ordering = ["at", "id"]
 
     def __str__(self) -> str:
         return f"{self.breach_id} {self.from_status}→{self.to_status}"

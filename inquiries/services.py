@@ -1,7 +1,8 @@
 """Every write of the first-inquiry records (000 §五(一); 003 §三–§十).
 
 Keyword-only, typed, one transaction each, an `InquiryEvent`/`BreachEvent` and an
-audit event with every change. `now` is when the act happened (default: now); views
+audit event with every change; a change of status goes through
+`audit.transitions.transition` along the model's map. `now` is when the act happened (default: now); views
 never pass it, imports and tests do.
 """
 
@@ -15,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from audit.services import audit_record
+from audit.transitions import InvalidTransition, check_transition, transition
 from catalog.models import OneTimeNotice
 from common import clock
 from common.actors import Actor, event_actor, forbidden, require_staff, user_or_none
@@ -22,18 +24,14 @@ from common.errors import DomainError
 from common.identity import validate_landline_or_mobile
 from common.periods import Period
 from inquiries.models import (
-    BREACH_TRANSITIONS,
-    INQUIRY_TRANSITIONS,
     NEW,
     OPEN_STATUSES,
     SETTLED_AT_ONCE,
     Breach,
-    BreachEvent,
     BreachSource,
     BreachStatus,
     Channel,
     Inquiry,
-    InquiryEvent,
     InquirySequence,
     InquiryStatus,
     Outcome,
@@ -179,14 +177,15 @@ def inquiry_contact(
     _require(actor, inquiry, InquiryAction.CONTACT)
     now = now or clock.now()
     inquiry.contacted_at = now
-    _move(
+    transition(
         inquiry,
         InquiryStatus.CONTACTED,
         actor=actor,
-        action="contact",
-        note=note,
+        note=note.strip(),
         at=now,
         fields=["contacted_at"],
+        event={"action": "contact"},
+        audit="inquiries.inquiry.contact",
     )
     return inquiry
 
@@ -203,14 +202,15 @@ def inquiry_close(*, actor: Actor, inquiry: Inquiry, result: str, now: datetime 
     inquiry.result = result
     inquiry.closed_at = now
     inquiry.closed_by = require_staff(actor)
-    _move(
+    transition(
         inquiry,
         InquiryStatus.CLOSED,
         actor=actor,
-        action="close",
         note=result,
         at=now,
         fields=["result", "closed_at", "closed_by"],
+        event={"action": "close"},
+        audit="inquiries.inquiry.close",
     )
     return inquiry
 
@@ -227,14 +227,15 @@ def inquiry_escalate(*, actor: Actor, inquiry: Inquiry, reason: str, now: dateti
     now = now or clock.now()
     inquiry.escalated_to = _superior_of(inquiry.first_responder)
     inquiry.escalated_at = now
-    _move(
+    transition(
         inquiry,
         InquiryStatus.ESCALATED,
         actor=actor,
-        action="escalate",
         note=f"报告 {inquiry.escalated_to.name}：{reason}",
         at=now,
         fields=["escalated_to", "escalated_at"],
+        event={"action": "escalate"},
+        audit="inquiries.inquiry.escalate",
     )
     return inquiry
 
@@ -265,11 +266,10 @@ def inquiry_designate(
         resolve_working_days,
         rules.params.handover_contact_working_days,
     )
-    _move(
+    transition(
         inquiry,
         InquiryStatus.HANDED_OVER,
         actor=actor,
-        action="designate",
         note=f"指定 {department.name} {receiver.name} 接办。{note.strip()}".strip(),
         at=now,
         fields=[
@@ -282,6 +282,8 @@ def inquiry_designate(
             "resolve_due",
             "deadline_pending",
         ],
+        event={"action": "designate"},
+        audit="inquiries.inquiry.designate",
     )
     return inquiry
 
@@ -391,9 +393,7 @@ def breach_record(
     note = f"{period.label}第{nth}次：{'、'.join(step.consequences)}"
     if serious:
         note += f"；造成严重影响，另行给予行政处分：{breach.serious_note}"
-    BreachEvent.objects.create(
-        breach=breach, actor=user, actor_label=label, from_status=NEW, to_status=breach.status, note=note
-    )
+    breach.events.create(actor=user, actor_label=label, from_status=NEW, to_status=breach.status, note=note)
     audit_record(
         actor=actor,
         action="inquiries.breach.record",
@@ -410,25 +410,19 @@ def breach_withdraw(*, actor: Actor, breach: Breach, reason: str) -> Breach:
     taken on later breaches keep their number; the withdrawn one no longer counts."""
     _require_office_or_leader(actor, "撤销违规认定由业务管理处或中心领导办理。")
     breach = Breach.objects.select_for_update().get(pk=breach.pk)
-    if BreachStatus.WITHDRAWN not in BREACH_TRANSITIONS[breach.status]:
-        raise DomainError("该违规记录已经撤销。", code="conflict", status=409)
+    check_transition(breach, BreachStatus.WITHDRAWN, refused="该违规记录已经撤销。")
     reason = reason.strip()
     if not reason:
         raise DomainError("请写明撤销理由。", code="invalid_input")
-    before = breach.status
-    breach.status = BreachStatus.WITHDRAWN
     breach.withdrawn_reason = reason
-    breach.save(update_fields=["status", "withdrawn_reason"])
-    user, label = event_actor(actor)
-    BreachEvent.objects.create(
-        breach=breach, actor=user, actor_label=label, from_status=before, to_status=breach.status, note=reason
-    )
-    audit_record(
+    transition(
+        breach,
+        BreachStatus.WITHDRAWN,
         actor=actor,
-        action="inquiries.breach.withdraw",
-        obj=breach,
+        note=reason,
+        fields=["withdrawn_reason"],
+        audit="inquiries.breach.withdraw",
         summary=f"撤销 {breach.staff.name} 的违规认定：{reason}",
-        changes={"status": [before, breach.status]},
     )
     return breach
 
@@ -512,43 +506,14 @@ def _require(actor: Actor, inquiry: Inquiry, action: InquiryAction) -> None:
         return  # a job acting for the centre
     if actor is None or action not in inquiry_allowed_actions(actor, inquiry):
         if inquiry.status == InquiryStatus.CLOSED:
-            raise DomainError("该登记已经办结。", code="conflict", status=409)
+            raise InvalidTransition("该登记已经办结。", status_from=inquiry.status)
         raise forbidden("您不是该事项的接办人、首问责任人或所报告的领导，不能办理此步骤。")
 
 
-def _move(
-    inquiry: Inquiry,
-    to: str,
-    *,
-    actor: Actor,
-    action: str,
-    note: str,
-    at: datetime,
-    fields: list[str],
-) -> None:
-    before = inquiry.status
-    if to not in INQUIRY_TRANSITIONS[before]:
-        raise DomainError(
-            f"当前状态“{InquiryStatus(before).label}”不能转为“{InquiryStatus(to).label}”。",
-            code="conflict",
-            status=409,
-        )
-    inquiry.status = to
-    inquiry.save(update_fields=["status", *fields])
-    _event(inquiry, actor=actor, action=action, from_status=before, note=note.strip(), at=at)
-    audit_record(
-        actor=actor,
-        action=f"inquiries.inquiry.{action}",
-        obj=inquiry,
-        summary=f"{inquiry.no}：{InquiryStatus(before).label} → {InquiryStatus(to).label}",
-        changes={"status": [before, to]},
-    )
-
-
 def _event(inquiry: Inquiry, *, actor: Actor, action: str, from_status: str, note: str, at: datetime) -> None:
+    """A row that no status move writes: the registration, a recomputed deadline."""
     user, label = event_actor(actor)
-    InquiryEvent.objects.create(
-        inquiry=inquiry,
+    inquiry.events.create(
         at=at,
         actor=user,
         actor_label=label,

@@ -5,9 +5,18 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 
 from org.demo import seed_demo
 from org.models import Role
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The rate limiters count in the cache (common.ratelimit): every test starts at zero."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 
 from org.models import Branch, Centre, Department, Rank
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The rate limiters count in the cache (common.ratelimit): every test starts at zero."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
