@@ -1,7 +1,8 @@
 """JSON API of cases, under /api/v1/cases.
 
 Public (no authentication, rate-limited per address and per receipt number):
-`GET /cases/query?receipt_no=&password=` — status, public timeline, deadline and next
+`POST /cases/query` with the receipt number and password in the body (never in the
+address: it would land in access logs) — status, public timeline, deadline and next
 step; `POST /cases/query/review` — ask for a review of a refusal to accept.
 
 Staff (bearer token or session): the life cycle — register (accept / supplement /
@@ -20,12 +21,12 @@ from typing import Any, Literal
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from audit.transitions import InvalidTransition
 from cases import access, selectors, services
 from cases.models import Case, Extension, Handover
-from cases.views_public import TOO_MANY, WRONG, query_allowed
+from cases.views_public import case_lookup
 from catalog.selectors import matter_by_code
 from common import clock
 from common.api import errors
@@ -277,6 +278,11 @@ class ReviewDecisionIn(Schema):
     decision: str
 
 
+class QueryIn(Schema):
+    receipt_no: str = Field(max_length=30)
+    password: str = Field(max_length=30)
+
+
 class ReviewRequestIn(Schema):
     receipt_no: str
     password: str
@@ -421,22 +427,19 @@ def _public(case: Case) -> dict[str, Any]:
     }
 
 
-@router.get(
+@router.post(
     "/cases/query",
     response={200: PublicCaseOut, **errors(404, 422, 429)},
     summary="办件查询（申请人凭受理编号和查询密码）",
     description=(
-        "无需认证。返回办理状态、办结期限、下一步和申请人可见的办理过程（不含内部意见）。"
-        "受理编号不存在和查询密码错误返回同样的404。按来源地址和受理编号限制频率（429）。"
+        "无需认证。受理编号和查询密码放在请求体中（不放在地址里，以免进入访问日志）。"
+        "返回办理状态、办结期限、下一步和申请人可见的办理过程（不含内部意见）。"
+        "受理编号不存在和查询密码错误返回同样的404。按来源地址限制频率；同一受理编号在同一地址"
+        "连续查询失败后需等待，等待时间逐次加长（429，message 说明等多久）。"
     ),
 )
-def case_query(request: HttpRequest, receipt_no: str, password: str) -> Status:
-    if not query_allowed(request, receipt_no):
-        raise DomainError(TOO_MANY, code="rate_limited", status=429)
-    case = selectors.case_public_lookup(receipt_no, password)
-    if case is None:
-        raise DomainError(WRONG, code="not_found", status=404)
-    return Status(200, _public(case))
+def case_query(request: HttpRequest, payload: QueryIn) -> Status:
+    return Status(200, _public(case_lookup(request, payload.receipt_no, payload.password)))
 
 
 @router.post(
@@ -446,11 +449,7 @@ def case_query(request: HttpRequest, receipt_no: str, password: str) -> Status:
     description="无需认证，须提供受理编号和查询密码；每个办件只能申请一次复核。",
 )
 def case_review_request(request: HttpRequest, payload: ReviewRequestIn) -> Status:
-    if not query_allowed(request, payload.receipt_no):
-        raise DomainError(TOO_MANY, code="rate_limited", status=429)
-    case = selectors.case_public_lookup(payload.receipt_no, payload.password)
-    if case is None:
-        raise DomainError(WRONG, code="not_found", status=404)
+    case = case_lookup(request, payload.receipt_no, payload.password)
     if case.status != "rejected":
         raise InvalidTransition("只有不予受理的办件可以申请复核。")
     services.case_review_request(case=case, reason=payload.reason, contact_phone=payload.contact_phone)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from common.ratelimit import Backoff
+
 
 def query_password_digits() -> int:
     """Digits of the query password printed on the 受理通知单 (002 篇5 §二2⑦ 查询密码).
@@ -21,10 +23,11 @@ def query_limit_per_address() -> tuple[int, int]:
     return tuple(getattr(settings, "CASES_QUERY_LIMIT_PER_ADDRESS", (20, 900)))  # type: ignore[return-value]
 
 
-def query_limit_per_number() -> tuple[int, int]:
-    """Look-ups of one receipt number from any address, against password guessing spread
-    over many addresses: (count, seconds). [CASES_QUERY_LIMIT_PER_NUMBER]"""
-    return tuple(getattr(settings, "CASES_QUERY_LIMIT_PER_NUMBER", (10, 3600)))  # type: ignore[return-value]
+def query_backoff() -> Backoff:
+    """Failed look-ups of one receipt number from one address: free tries, then waits of
+    first … longest seconds, doubling. [CASES_QUERY_BACKOFF = (free, first, longest)]"""
+    free, first, longest = getattr(settings, "CASES_QUERY_BACKOFF", (5, 30, 900))
+    return Backoff(free=free, first=first, longest=longest)
 
 
 def public_access_seconds() -> int:

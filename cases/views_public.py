@@ -2,10 +2,11 @@
 the 受理通知单 (002 篇5 §二2⑦, §四3 申请人可以通过电话、网络、触摸屏等形式查询申请事项办理
 情况). The QR code on every notice leads here with the number filled in.
 
-The password is posted, never put in the address. Look-ups are rate-limited
-(common.ratelimit, counted in the shared cache) per client address and per receipt
-number; an unknown number and a wrong
-password get the same answer after the same work. A successful look-up unlocks the
+The password is posted, never put in the address. Look-ups go through the gate of
+common.ratelimit (LookupGate): a generous limit per client address (the hall's kiosks
+share one), and per receipt number *and* address a few free failures, then growing waits
+— a stranger elsewhere can neither lock nor slow the applicant out. An unknown number and
+a wrong password get the same answer after the same work. A successful look-up unlocks the
 case page in this browser for a while; the page shows the public timeline only, never
 a staff note, and lets the applicant ask for a review (复核) of a refusal to accept.
 """
@@ -29,15 +30,23 @@ TOO_MANY = "查询过于频繁，请稍后再试。如有急事请拨打12329。
 SESSION_ACCESS = "case-query-access"
 
 
-def query_allowed(request: HttpRequest, receipt_no: str) -> bool:
-    """Count one look-up per address and per number; False when either limit is spent."""
-    count, seconds = conf.query_limit_per_address()
-    if not ratelimit.client_hit(request, "case-query", limit=count, window_seconds=seconds):
-        return False
-    n_count, n_seconds = conf.query_limit_per_number()
-    number = (receipt_no or "").strip().upper()[:30]
-    # Per number across every address: a password is not guessed from many addresses.
-    return ratelimit.hit(f"case-query-no:{number}", limit=n_count, window_seconds=n_seconds)
+def query_gate() -> ratelimit.LookupGate:
+    return ratelimit.LookupGate("case-query", conf.query_limit_per_address(), conf.query_backoff())
+
+
+def case_lookup(request: HttpRequest, receipt_no: str, password: str) -> Case:
+    """The case for a number and its password, through the gate; DomainError 429 (too
+    many, with how long to wait) or 404 (the same for an unknown number and a wrong
+    password) otherwise. Shared by the query page and the API."""
+    gate = query_gate()
+    refusal = gate.refusal(request, receipt_no)
+    if refusal is not None:
+        raise DomainError(refusal, code="rate_limited", status=429)
+    case = selectors.case_public_lookup(receipt_no, password)
+    gate.record(request, receipt_no, found=case is not None)
+    if case is None:
+        raise DomainError(WRONG, code="not_found", status=404)
+    return case
 
 
 def case_query(request: HttpRequest) -> HttpResponse:
@@ -47,14 +56,12 @@ def case_query(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not form.is_valid():
             status = 422
-        elif not query_allowed(request, form.cleaned_data["no"]):
-            form.add_error(None, TOO_MANY)
-            status = 429
         else:
-            case = selectors.case_public_lookup(form.cleaned_data["no"], form.cleaned_data["password"])
-            if case is None:
-                form.add_error(None, WRONG)
-                status = 404
+            try:
+                case = case_lookup(request, form.cleaned_data["no"], form.cleaned_data["password"])
+            except DomainError as refused:
+                form.add_error(None, refused.message)
+                status = refused.status
             else:
                 _grant(request, case)
                 return redirect("case_query_status", receipt_no=case.receipt_no)

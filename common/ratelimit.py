@@ -16,6 +16,9 @@ address too, so that a stranger cannot lock the owner out (docs/configuration.md
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+
 from django.core.cache import cache
 from django.http import HttpRequest
 
@@ -77,3 +80,87 @@ def add(key: str, *, window_seconds: int) -> int:
 def client_hit(request: HttpRequest, scope: str, *, limit: int, window_seconds: int) -> bool:
     """Count one request of this client (by address) in `scope`; False once over `limit`."""
     return hit(f"{scope}:{client_ip(request) or 'unknown'}", limit=limit, window_seconds=window_seconds)
+
+
+# --- Growing delays (the citizen's look-ups by number and password) -----------------------
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """After `free` failures, each further failure makes the caller wait: `first` seconds,
+    then twice as long each time, at most `longest`. Forgotten `forget` seconds after the
+    last failure."""
+
+    free: int = 5
+    first: int = 30
+    longest: int = 900
+    forget: int = 3600
+
+
+def _backoff_key(key: str) -> str:
+    return f"backoff:{key[:200]}"
+
+
+def backoff_wait(key: str) -> int:
+    """Seconds the caller must still wait before trying `key` again (0: may try now)."""
+    state = cache.get(_backoff_key(key)) or {}
+    return max(0, math.ceil(float(state.get("until", 0)) - _seconds()))
+
+
+def backoff_fail(key: str, policy: Backoff) -> int:
+    """Record one failure under `key`; the seconds to wait before the next try."""
+    name = _backoff_key(key)
+    state = cache.get(name) or {"failures": 0, "until": 0}
+    failures = int(state["failures"]) + 1
+    wait = 0
+    if failures > policy.free:
+        wait = min(policy.longest, policy.first * 2 ** (failures - policy.free - 1))
+    cache.set(name, {"failures": failures, "until": _seconds() + wait}, timeout=policy.forget + wait)
+    return wait
+
+
+def backoff_clear(key: str) -> None:
+    """A success: the caller starts afresh."""
+    cache.delete(_backoff_key(key))
+
+
+@dataclass(frozen=True)
+class LookupGate:
+    """The gate in front of a citizen's look-up by number and password (a case, a
+    complaint): at most `per_address` look-ups per client address and window (the hall's
+    kiosks share one address: the number is generous), and for each (number, address) a
+    few free failures, then growing waits (`backoff`). A stranger elsewhere can neither
+    lock nor slow the owner out; guessing one number's password from one address takes
+    hours. The same answer for an unknown number and a wrong password is the caller's."""
+
+    scope: str
+    per_address: tuple[int, int]
+    backoff: Backoff = Backoff()
+
+    def _key(self, request: HttpRequest, number: str) -> str:
+        return f"{self.scope}:{(number or '').strip().upper()[:40]}:{client_ip(request) or 'unknown'}"
+
+    def refusal(self, request: HttpRequest, number: str) -> str | None:
+        """Why this look-up may not be tried now (a message for the citizen), or None;
+        counts the look-up against the address."""
+        count, seconds = self.per_address
+        if not client_hit(request, self.scope, limit=count, window_seconds=seconds):
+            return "查询过于频繁，请稍后再试。如有急事请拨打12329。"
+        wait = backoff_wait(self._key(request, number))
+        if wait:
+            return (
+                f"该编号在本机连续查询失败，请{_wait_text(wait)}后再试；"
+                "忘记查询密码的，请携带身份证件到窗口重置。"
+            )
+        return None
+
+    def record(self, request: HttpRequest, number: str, *, found: bool) -> None:
+        key = self._key(request, number)
+        if found:
+            backoff_clear(key)
+        else:
+            backoff_fail(key, self.backoff)
+
+
+def _wait_text(seconds: int) -> str:
+    return f"{seconds}秒" if seconds < 120 else f"{math.ceil(seconds / 60)}分钟"

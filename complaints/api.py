@@ -78,7 +78,7 @@ class ReceiptOut(Schema):
     deadline_pending: bool
 
 
-class LookupIn(Schema):
+class ComplaintLookupIn(Schema):
     no: str
     query_password: str
 
@@ -176,7 +176,7 @@ class PenaltyOut(Schema):
     rules_ref: str
 
 
-class AppraisalOut(Schema):
+class ComplaintAppraisalOut(Schema):
     staff_no: str
     start: date
     end: date
@@ -290,7 +290,7 @@ def complaint_public_create(request: HttpRequest, payload: PublicComplaintIn) ->
     summary="凭投诉编号和查询密码查询进度（公众）",
     description="编号不存在和密码错误的回答相同。只返回投诉人可见的办理情况，不含内部意见。",
 )
-def complaint_public_status(request: HttpRequest, payload: LookupIn) -> dict:
+def complaint_public_status(request: HttpRequest, payload: ComplaintLookupIn) -> dict:
     _limited(f"complaint-lookup:{client_ip(request) or 'unknown'}", public_lookup_limit())
     _limited(f"complaint-lookup-no:{payload.no.strip().upper()}", number_lookup_limit())
     complaint = services.complaint_public_lookup(payload.no, payload.query_password)
@@ -408,7 +408,7 @@ def complaint_analysis_api(
 
 @router.get(
     "/complaints/appraisal/{staff_no}",
-    response={200: AppraisalOut, **errors(403, 422)},
+    response={200: ComplaintAppraisalOut, **errors(403, 422)},
     auth=bearer_or_session,
     summary="工作人员的有效投诉、处罚和处理措施（考核输入）",
     description="有效投诉按查实日期计入期间（一票否决看该季度）；处罚和处理措施只含有效的（未撤销）。",

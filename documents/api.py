@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Router, Schema
 
+from common.api import errors
 from documents.forms import FORMS, form_definition
 from documents.render import pdf_response, render_pdf
 from org.access import require_roles
@@ -46,7 +47,7 @@ def forms(request: HttpRequest) -> list[dict]:
     "/documents/forms/{code}/sample.pdf",
     auth=bearer_or_session,
     summary="文书样例（PDF）",
-    response={200: None},
+    response={200: None, **errors(404)},
 )
 def sample_pdf(request: HttpRequest, code: str) -> HttpResponse:
     require_roles(request.user, tuple(Role))

@@ -209,7 +209,8 @@ def breach_list(
 ) -> list[dict]:
     require_roles(request.user, [Role.OFFICE, Role.LEADER])
     staff = _staff(staff_no, "staff_no")
-    assert staff is not None
+    if staff is None:
+        raise DomainError("staff_no：请填写工号。", code="invalid_input")
     return [
         {
             "staff_no": staff.staff_no,

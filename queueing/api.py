@@ -251,7 +251,7 @@ def _ticket_out(request: HttpRequest, ticket: Ticket) -> dict[str, Any]:
 
 @router.post(
     "/tickets",
-    response={201: TicketOut, **errors(409, 422)},
+    response={201: TicketOut, **errors(404, 409, 422)},
     auth=device_or_staff,
     summary="取号（取号机、引导员代取）或预约签到",
     description=(
@@ -572,6 +572,7 @@ def branch_board(request: HttpRequest, branch: str) -> dict[str, Any]:
 
 @router.get(
     "/branches/{branch}/events",
+    response={200: None, **errors(404)},
     auth=[DeviceBearer(), *device_or_staff[1:]],
     summary="叫号事件流（Server-Sent Events）",
     description=(
@@ -649,7 +650,7 @@ class AppointmentOut(Schema):
     mobile: str = Field(..., description="脱敏")
 
 
-class LookupIn(Schema):
+class AppointmentLookupIn(Schema):
     id_number: ResidentId
 
 
@@ -795,7 +796,7 @@ def _own_appointment(request: HttpRequest, code: str, id_number: str) -> Any:
     auth=None,
     summary="查询本人的预约（预约码 + 身份证号码）",
 )
-def appointment_lookup(request: HttpRequest, code: str, payload: LookupIn) -> dict[str, Any]:
+def appointment_lookup(request: HttpRequest, code: str, payload: AppointmentLookupIn) -> dict[str, Any]:
     return _appointment_out(_own_appointment(request, code, payload.id_number))
 
 
@@ -805,6 +806,6 @@ def appointment_lookup(request: HttpRequest, code: str, payload: LookupIn) -> di
     auth=None,
     summary="取消本人的预约",
 )
-def appointment_cancel(request: HttpRequest, code: str, payload: LookupIn) -> dict[str, Any]:
+def appointment_cancel(request: HttpRequest, code: str, payload: AppointmentLookupIn) -> dict[str, Any]:
     appointment = _own_appointment(request, code, payload.id_number)
     return _appointment_out(services.appointment_cancel(actor="public:booking", appointment=appointment))

@@ -96,7 +96,7 @@ class ViolationOut(Schema):
     rules_ref: str
 
 
-class NoticeOut(Schema):
+class IssueNoticeOut(Schema):
     no: str
     branch_code: str
     issued_on: date
@@ -291,7 +291,7 @@ class NoticeQuery(Schema):
 
 @router.get(
     "/issue-notices",
-    response={200: list[NoticeOut], **errors(403)},
+    response={200: list[IssueNoticeOut], **errors(403)},
     auth=bearer_or_session,
     summary="问题交办函",
     description="view：open（未销号）、overdue（逾期未报送整改报告）、review（待验收）、all。",

@@ -1,7 +1,9 @@
 """The applicant's query (002 篇5 §四3): by receipt number and query password, on the
-public page and through `GET /api/v1/cases/query`; the same answer for an unknown number
-and a wrong password; rate limits per number and per address; the public timeline
-without staff notes; the online request for review of a refusal."""
+public page and through `POST /api/v1/cases/query` (the password in the body, never in
+the address); the same answer for an unknown number and a wrong password; a limit per
+address and growing waits per number and address — never a lock-out of the applicant by a
+stranger; the public timeline without staff notes; the online request for review of a
+refusal."""
 
 from __future__ import annotations
 
@@ -18,6 +20,10 @@ from catalog.models import Matter
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/cases/query"
+
+
+def query(client, data: dict, **extra):
+    return client.post(API, data, content_type="application/json", **extra)
 
 
 @pytest.fixture
@@ -44,7 +50,7 @@ def issued(users, clock):
 
 def test_the_right_password_shows_status_deadline_next_step_and_timeline(client, issued):
     case, password = issued
-    response = client.get(API, {"receipt_no": case.receipt_no, "password": password})
+    response = query(client, {"receipt_no": case.receipt_no, "password": password})
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "accepted" and body["status_label"] == "已受理，正在办理"
@@ -57,10 +63,10 @@ def test_the_right_password_shows_status_deadline_next_step_and_timeline(client,
 
 def test_a_wrong_password_and_an_unknown_number_get_the_same_answer(client, issued):
     case, password = issued
-    wrong = client.get(
-        API, {"receipt_no": case.receipt_no, "password": "000000" if password != "000000" else "111111"}
+    wrong = query(
+        client, {"receipt_no": case.receipt_no, "password": "000000" if password != "000000" else "111111"}
     )
-    unknown = client.get(API, {"receipt_no": "HD01-20260930-0999", "password": password})
+    unknown = query(client, {"receipt_no": "HD01-20260930-0999", "password": password})
     assert wrong.status_code == unknown.status_code == 404
     assert wrong.json() == unknown.json()
     assert "受理编号或查询密码不正确" in wrong.json()["message"]
@@ -80,30 +86,47 @@ def test_the_page_and_the_status_behind_it(client, issued):
     assert wrong.status_code == 404 and "受理编号或查询密码不正确" in wrong.content.decode()
 
 
-def test_lookups_are_limited_per_receipt_number(client, issued, settings):
-    settings.CASES_QUERY_LIMIT_PER_NUMBER = (3, 3600)
+def test_failures_slow_the_guesser_down_but_never_lock_the_applicant_out(client, issued, settings, clock):
+    settings.CASES_QUERY_BACKOFF = (3, 30, 900)
     case, password = issued
+    stranger = {"REMOTE_ADDR": "203.0.113.7"}
     for i in range(3):
-        assert client.get(API, {"receipt_no": case.receipt_no, "password": f"00000{i}"}).status_code == 404
-    response = client.get(API, {"receipt_no": case.receipt_no, "password": password}, REMOTE_ADDR="10.0.0.9")
-    assert response.status_code == 429  # even the right password, from another address
-    assert response.json()["error"] == "rate_limited"
+        wrong = query(client, {"receipt_no": case.receipt_no, "password": f"00000{i}"}, **stranger)
+        assert wrong.status_code == 404
+    assert query(client, {"receipt_no": case.receipt_no, "password": "000009"}, **stranger).status_code == 404
+    # The fifth try from the stranger's address must wait, even with the right password …
+    slowed = query(client, {"receipt_no": case.receipt_no, "password": password}, **stranger)
+    assert slowed.status_code == 429 and slowed.json()["error"] == "rate_limited"
+    assert "30秒后再试" in slowed.json()["message"]
+    # … while the applicant, from their own address, gets in at once.
+    own = query(client, {"receipt_no": case.receipt_no, "password": password}, REMOTE_ADDR="10.0.0.9")
+    assert own.status_code == 200
+    # The waits grow: 30 s, then 60 s after the next failure.
+    clock.advance(seconds=31)
+    assert query(client, {"receipt_no": case.receipt_no, "password": "000010"}, **stranger).status_code == 404
+    again = query(client, {"receipt_no": case.receipt_no, "password": password}, **stranger)
+    assert again.status_code == 429 and "60秒后再试" in again.json()["message"]
+
+
+def test_the_password_never_travels_in_the_address(client, issued):
+    case, password = issued
+    assert client.get(API, {"receipt_no": case.receipt_no, "password": password}).status_code == 405
 
 
 def test_lookups_are_limited_per_address(client, issued, settings):
     settings.CASES_QUERY_LIMIT_PER_ADDRESS = (2, 900)
     case, password = issued
     for n in (1, 2):
-        client.get(API, {"receipt_no": f"HD01-20260930-00{n:02d}", "password": "123456"})
-    assert client.get(API, {"receipt_no": case.receipt_no, "password": password}).status_code == 429
+        query(client, {"receipt_no": f"HD01-20260930-00{n:02d}", "password": "123456"})
+    assert query(client, {"receipt_no": case.receipt_no, "password": password}).status_code == 429
     page = client.post(reverse("case_query"), {"no": case.receipt_no, "password": password})
     assert page.status_code == 429 and "查询过于频繁" in page.content.decode()
-    other = client.get(API, {"receipt_no": case.receipt_no, "password": password}, REMOTE_ADDR="10.0.0.8")
+    other = query(client, {"receipt_no": case.receipt_no, "password": password}, REMOTE_ADDR="10.0.0.8")
     assert other.status_code == 200
 
 
 def test_missing_parameters_are_a_422_in_chinese(client):
-    response = client.get(API, {"receipt_no": "HD01-20260930-0001"})
+    response = query(client, {"receipt_no": "HD01-20260930-0001"})
     assert response.status_code == 422 and "password" in response.json()["message"]
 
 
@@ -113,7 +136,7 @@ def test_a_supplement_case_shows_what_to_bring(client, register):
     name = first_material("DK015")
     case = register("DK015", when=at(2026, 11, 23, 10), missing=(name,))
     password = services.case_password_reset(actor=case.registered_by, case=case)
-    body = client.get(API, {"receipt_no": case.receipt_no, "password": password}).json()
+    body = query(client, {"receipt_no": case.receipt_no, "password": password}).json()
     assert body["status_label"] == "待补正材料" and body["missing_materials"] == [name]
     assert "补齐或补正材料" in body["next_step"]
 
@@ -142,7 +165,7 @@ def test_the_applicant_asks_for_a_review_of_a_refusal_online(client, register, u
     services.case_review_decide(
         actor=users["office1"], case=case, overturn=False, decision="经核实尚未过户，维持不予受理"
     )
-    body = client.get(API, {"receipt_no": case.receipt_no, "password": password}).json()
+    body = query(client, {"receipt_no": case.receipt_no, "password": password}).json()
     assert body["review_status"] == "维持不予受理" and "尚未过户" in body["review_decision"]
     assert not body["can_request_review"]
 

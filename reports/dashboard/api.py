@@ -17,7 +17,7 @@ from reports.dashboard import selectors
 router = Router()
 
 
-class QueueOut(Schema):
+class HallQueueOut(Schema):
     category: str
     label: str
     waiting: int
@@ -34,7 +34,7 @@ class LongestWaitOut(Schema):
     branch: str | None = None
 
 
-class WindowOut(Schema):
+class HallWindowOut(Schema):
     number: int
     name: str
     green_channel: bool
@@ -63,11 +63,11 @@ class FiguresOut(Schema):
     branch: str | None
     branch_name: str
     hall_state: str | None
-    queues: list[QueueOut]
+    queues: list[HallQueueOut]
     waiting: int
     waiting_priority: int
     longest_wait: LongestWaitOut | None
-    windows: list[WindowOut]
+    windows: list[HallWindowOut]
     window_counts: dict[str, int]
     taken: int
     served: int

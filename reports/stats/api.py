@@ -52,7 +52,7 @@ class FigureOut(Schema):
     note: str
 
 
-class SectionOut(Schema):
+class StatsSectionOut(Schema):
     section: str
     title: str
     period: PeriodOut
@@ -96,7 +96,7 @@ def section_out(s: selectors.Section) -> dict[str, Any]:
 
 @router.get(
     "/stats/{section}",
-    response={200: SectionOut, **errors(400, 401, 403)},
+    response={200: StatsSectionOut, **errors(400, 401, 403)},
     auth=bearer_or_session,
     summary="运营统计（排队叫号、预约、办件、好差评、投诉）",
     description=(
