@@ -21,7 +21,7 @@ from common.request import client_ip
 from common.schema_types import Phone
 from complaints import selectors, services
 from complaints.analysis import complaint_analysis, percent
-from complaints.conf import number_lookup_limit, public_lookup_limit, public_submit_limit, repeat_window_days
+from complaints.conf import lookup_gate, public_submit_limit, repeat_window_days
 from complaints.models import Channel, Complaint, ContactPreference, Status
 from complaints.views_public import TOO_MANY, WRONG
 from org.access import require_roles
@@ -291,9 +291,12 @@ def complaint_public_create(request: HttpRequest, payload: PublicComplaintIn) ->
     description="编号不存在和密码错误的回答相同。只返回投诉人可见的办理情况，不含内部意见。",
 )
 def complaint_public_status(request: HttpRequest, payload: ComplaintLookupIn) -> dict:
-    _limited(f"complaint-lookup:{client_ip(request) or 'unknown'}", public_lookup_limit())
-    _limited(f"complaint-lookup-no:{payload.no.strip().upper()}", number_lookup_limit())
+    gate = lookup_gate()
+    refusal = gate.refusal(request, payload.no)
+    if refusal is not None:
+        raise DomainError(refusal, code="rate_limited", status=429)
     complaint = services.complaint_public_lookup(payload.no, payload.query_password)
+    gate.record(request, payload.no, found=complaint is not None)
     if complaint is None:
         raise DomainError(WRONG, code="not_found", status=404)
     return {

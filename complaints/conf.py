@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from common.ratelimit import Backoff, LookupGate
+
 
 def party_committee_code() -> str:
     """Code of the department that is the party committee (机关党委): responsibility
@@ -32,10 +34,16 @@ def public_lookup_limit() -> tuple[int, int]:
     return tuple(getattr(settings, "COMPLAINTS_PUBLIC_LOOKUP_LIMIT", (10, 900)))  # type: ignore[return-value]
 
 
-def number_lookup_limit() -> tuple[int, int]:
-    """Look-ups of one complaint number from any address, against password guessing
-    spread over many addresses: (count, seconds). [COMPLAINTS_NUMBER_LOOKUP_LIMIT]"""
-    return tuple(getattr(settings, "COMPLAINTS_NUMBER_LOOKUP_LIMIT", (20, 3600)))  # type: ignore[return-value]
+def lookup_backoff() -> Backoff:
+    """Failed look-ups of one complaint number from one address: free tries, then waits of
+    first … longest seconds, doubling. [COMPLAINTS_LOOKUP_BACKOFF = (free, first, longest)]"""
+    free, first, longest = getattr(settings, "COMPLAINTS_LOOKUP_BACKOFF", (5, 30, 900))
+    return Backoff(free=free, first=first, longest=longest)
+
+
+def lookup_gate() -> LookupGate:
+    """The gate in front of the complainant's look-up (pages and API count together)."""
+    return LookupGate("complaint-lookup", public_lookup_limit(), lookup_backoff())
 
 
 def public_access_seconds() -> int:

@@ -21,9 +21,8 @@ from common import clock, ratelimit
 from common.errors import DomainError
 from complaints import services
 from complaints.conf import (
-    number_lookup_limit,
+    lookup_gate,
     public_access_seconds,
-    public_lookup_limit,
     public_submit_limit,
 )
 from complaints.forms import LookupForm, PublicComplaintForm, PublicFeedbackForm
@@ -82,26 +81,23 @@ def public_complaint_track(request: HttpRequest) -> HttpResponse:
     form = LookupForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        count, seconds = public_lookup_limit()
-        allowed = ratelimit.client_hit(request, "complaint-lookup", limit=count, window_seconds=seconds)
-        if allowed and form.is_valid():
-            number = form.cleaned_data["no"].strip().upper()
-            n_count, n_seconds = number_lookup_limit()
-            allowed = ratelimit.hit(f"complaint-lookup-no:{number}", limit=n_count, window_seconds=n_seconds)
-        if not allowed:
-            form.add_error(None, TOO_MANY)
-            status = 429
-        elif form.is_valid():
-            complaint = services.complaint_public_lookup(
-                form.cleaned_data["no"], form.cleaned_data["password"]
-            )
-            if complaint is not None:
-                _grant(request, complaint)
-                return redirect("public_complaint_status", no=complaint.no)
-            form.add_error(None, WRONG)
-            status = 404
-        else:
+        if not form.is_valid():
             status = 422
+        else:
+            gate = lookup_gate()
+            number = form.cleaned_data["no"]
+            refusal = gate.refusal(request, number)
+            if refusal is not None:
+                form.add_error(None, refusal)
+                status = 429
+            else:
+                complaint = services.complaint_public_lookup(number, form.cleaned_data["password"])
+                gate.record(request, number, found=complaint is not None)
+                if complaint is not None:
+                    _grant(request, complaint)
+                    return redirect("public_complaint_status", no=complaint.no)
+                form.add_error(None, WRONG)
+                status = 404
     return render(request, "complaints/public/track.html", {"form": form}, status=status)
 
 
