@@ -22,6 +22,7 @@ from common import clock
 from common.actors import staff_of
 from common.errors import DomainError
 from common.excel import xlsx_response
+from common.numbers import parse_id
 from common.periods import InvalidPeriod, Period, parse_period
 from org.access import branch_scope, has_role, role_required
 from org.models import Role, Staff
@@ -61,9 +62,9 @@ def window_scores(request: HttpRequest) -> HttpResponse:
     period = _period(request)
     by = "staff" if request.GET.get("by") == "staff" else "window"
     scope = _scope_ids(request)
-    branch_id = request.GET.get("branch")
-    if branch_id and branch_id.isdigit() and (scope is None or int(branch_id) in scope):
-        scope = frozenset({int(branch_id)})
+    branch_id = parse_id(request.GET.get("branch"))
+    if branch_id is not None and (scope is None or branch_id in scope):
+        scope = frozenset({branch_id})
     try:
         table = selectors.window_score_table(period, by=by, branch_ids=scope)  # type: ignore[arg-type]
     except NoRulesInForce as exc:
@@ -87,7 +88,7 @@ def window_scores(request: HttpRequest) -> HttpResponse:
             "period": period,
             "by": by,
             "branches": selectors.branches_for(_scope_ids(request)),
-            "branch_id": int(branch_id) if branch_id and branch_id.isdigit() else None,
+            "branch_id": parse_id(branch_id),
             "groups": _group(table.rows),
         },
     )

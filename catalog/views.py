@@ -49,6 +49,7 @@ from catalog.presentation import by_category, entries
 from catalog.ratelimit import GUIDE_SEARCH, RATE_LIMITED_MESSAGE, allow
 from common import clock
 from common.errors import DomainError
+from common.numbers import parse_int
 from documents.phrase_data import SOURCES
 from documents.render import pdf_response, render_html, render_pdf
 from org.access import branch_scope, has_role, role_required
@@ -142,7 +143,7 @@ def guide_matter(request: HttpRequest, code: str, number: int | None = None) -> 
 def guide_print(request: HttpRequest, code: str) -> HttpResponse:
     """The guide as a printable page (A4)."""
     number = request.GET.get("v")
-    matter, version = selectors.guide_page(code, number=int(number) if number and number.isdigit() else None)
+    matter, version = selectors.guide_page(code, number=parse_int(number, minimum=1, maximum=9999))
     return render(request, "catalog/guide_print.html", _guide_context(matter, version))
 
 
@@ -327,9 +328,9 @@ def notice_list(request: HttpRequest) -> HttpResponse:
     date_from = _date(request.GET.get("from")) or today - timedelta(days=30)
     date_to = _date(request.GET.get("to")) or today
     notices = selectors.notices_visible_to(request.user).filter(business_date__range=(date_from, date_to))
-    branch = request.GET.get("branch", "")
-    if branch.isdigit():
-        notices = notices.filter(branch_id=int(branch))
+    branch_id = parse_id(request.GET.get("branch"))
+    if branch_id is not None:
+        notices = notices.filter(branch_id=branch_id)
     channel = request.GET.get("channel", "")
     if channel in NoticeChannel.values:
         notices = notices.filter(channel=channel)

@@ -158,6 +158,10 @@ class DomainErrorMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         from common.errors import DomainError
 
+        if isinstance(exception, OverflowError):
+            # An id or number beyond what the database holds (a 20-digit id in a URL):
+            # no such record.
+            exception = DomainError("没有找到该记录。", code="not_found", status=404)
         if not isinstance(exception, DomainError):
             return None
         if request.headers.get("HX-Request"):

@@ -20,6 +20,7 @@ from common import clock
 from common.actors import staff_of
 from common.errors import DomainError
 from common.excel import xlsx_response
+from common.numbers import parse_int, parse_year
 from common.periods import Period
 from complaints import selectors, services
 from complaints.analysis import complaint_analysis
@@ -74,7 +75,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
         view=view,
         class_code=class_code if class_code in {*ComplaintClass.values, "none"} else "",
         channel=channel if channel in Channel.values else "",
-        year=int(year) if year.isdigit() else None,
+        year=parse_year(year),
         query=query,
     )
     context = {
@@ -450,14 +451,12 @@ def _analysis_params(request: HttpRequest) -> tuple[Period, int, str]:
             period = Period.year(today.year)
         else:
             period = Period(start, end)
-    elif year.isdigit() and 2000 <= int(year) <= 2100:
+    elif parse_int(year, minimum=2000, maximum=2100) is not None:
         period = Period.year(int(year))
     else:
         period = Period.year(today.year)
     window_text = request.GET.get("window", "")
-    window = (
-        int(window_text) if window_text.isdigit() and 1 <= int(window_text) <= 366 else repeat_window_days()
-    )
+    window = parse_int(window_text, minimum=1, maximum=366) or repeat_window_days()
     return period, window, error
 
 

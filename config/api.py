@@ -170,6 +170,12 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return api.create_response(request, {"error": "http_error", "message": str(exc)}, status=exc.status_code)
 
 
+@api.exception_handler(OverflowError)
+def on_overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+    """An id beyond what the database holds (a 20-digit number in a path): no such record."""
+    return api.create_response(request, {"error": "not_found", "message": "未找到。"}, status=404)
+
+
 @api.exception_handler(Exception)
 def on_server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     """A defect, never the caller's fault: logged (personal data redacted, common/logs.py)

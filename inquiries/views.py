@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from common import clock
 from common.actors import staff_of
 from common.errors import DomainError
+from common.numbers import parse_year
 from common.periods import Period
 from inquiries import selectors, services
 from inquiries.forms import (
@@ -183,7 +184,7 @@ def breach_list(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect("breach_list")
     year = request.GET.get("year", "")
-    rows = selectors.breach_list(request.user, year=int(year) if year.isdigit() else None)
+    rows = selectors.breach_list(request.user, year=parse_year(year))
     return render(
         request,
         "inquiries/breaches.html",
@@ -197,9 +198,9 @@ def breach_preview(request: HttpRequest) -> HttpResponse:
     """htmx: which step of the ladder a breach of this person on this day would be."""
     form = BreachForm(request.GET)
     staff, found_on = None, _date(request.GET.get("found_on"))
-    staff_id = request.GET.get("staff", "")
-    if staff_id.isdigit():
-        staff = form.fields["staff"].queryset.filter(pk=int(staff_id)).first()  # type: ignore[attr-defined]
+    staff_id = parse_id(request.GET.get("staff"))
+    if staff_id is not None:
+        staff = form.fields["staff"].queryset.filter(pk=staff_id).first()  # type: ignore[attr-defined]
     preview, error = None, ""
     if staff is not None and found_on is not None:
         try:

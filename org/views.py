@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from common import clock, worklist
+from common.numbers import parse_id
 from org import selectors
 from org.access import branch_scope, role_required
 
@@ -32,8 +33,6 @@ def org_overview(request: HttpRequest) -> HttpResponse:
         {
             "branches": selectors.branches_with_windows(request.user),
             "departments": selectors.departments() if branch_scope(request.user) is None else [],
-            "staff": selectors.staff_list(
-                request.user, branch_id=int(branch_id) if branch_id and branch_id.isdigit() else None
-            ),
+            "staff": selectors.staff_list(request.user, branch_id=parse_id(branch_id)),
         },
     )

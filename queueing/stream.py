@@ -25,6 +25,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, StreamingHttpResponse
 
 from common import clock
+from common.numbers import parse_int
 from org.models import Branch
 from queueing import selectors
 from queueing.constants import (
@@ -44,7 +45,7 @@ STALE_AFTER = timedelta(seconds=20)  # older calls are shown but not announced b
 
 def _last_event_id(request: HttpRequest) -> int | None:
     raw = request.headers.get("Last-Event-ID") or request.GET.get("after") or ""
-    return int(raw) if raw.isdigit() else None
+    return parse_int(raw, minimum=0, maximum=2**63 - 1)
 
 
 def format_event(event: BoardEvent, *, stale: bool = False) -> str:

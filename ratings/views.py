@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from common import clock
 from common.errors import DomainError
+from common.numbers import parse_id
 from common.periods import InvalidPeriod, Period, parse_period
 from org.access import branch_scope, has_role, role_required
 from org.models import Branch, Role
@@ -68,7 +69,7 @@ UNIT_KINDS: dict[str, Literal["staff", "window", "branch"]] = {
 
 def _int(value: str | None) -> int:
     """A posted id; anything else is 0 (no such row → 404, never a 500)."""
-    return int(value) if value and value.isdigit() and len(value) < 19 else 0
+    return parse_id(value) or 0
 
 
 def _status(exc: DomainError) -> int:
@@ -201,7 +202,7 @@ def rating_list(request: HttpRequest) -> HttpResponse:
     level = request.GET.get("level", "")
     if level == "bad":
         qs = qs.filter(is_bad=True)
-    elif level.isdigit():
+    elif parse_int(level, minimum=1, maximum=5) is not None:
         qs = qs.filter(level=int(level))
     channel = request.GET.get("channel", "")
     if channel in RatingChannel.values:

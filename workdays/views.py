@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from common import clock
 from common.errors import DomainError
+from common.numbers import parse_int
 from org.access import has_role, role_required
 from org.models import Role
 from workdays import selectors, services
@@ -90,9 +91,8 @@ def notice_publish(request: HttpRequest) -> HttpResponse:
 
 
 def _year_param(text: str | None) -> int:
-    if text and text.isdigit() and FIRST_YEAR <= int(text) <= LAST_YEAR:
-        return int(text)
-    return clock.today().year
+    year = parse_int(text, minimum=FIRST_YEAR, maximum=LAST_YEAR)
+    return year if year is not None else clock.today().year
 
 
 def _calculator_defaults() -> dict[str, Any]:

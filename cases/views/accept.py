@@ -26,6 +26,7 @@ from catalog.selectors import (
 from common import clock
 from common.actors import staff_of
 from common.errors import DomainError
+from common.numbers import parse_id
 from org.access import role_required
 from org.models import Category
 
@@ -38,8 +39,8 @@ def _served_ticket(request: HttpRequest) -> tuple[Any, str]:
     from queueing.models import ACTIVE_CALL, Ticket
 
     ticket = (
-        Ticket.objects.select_related("window", "branch").filter(pk=int(raw)).first()
-        if raw.isdigit()
+        Ticket.objects.select_related("window", "branch").filter(pk=parse_id(raw)).first()
+        if parse_id(raw) is not None
         else None
     )
     staff = staff_of(request.user)

@@ -15,6 +15,7 @@ from cases import access, selectors, services
 from cases.models import Reminder
 from common import clock
 from common.actors import staff_of
+from common.numbers import parse_id
 from org.access import has_role, role_required
 from org.models import Role
 
@@ -90,7 +91,7 @@ def case_overdue_report(request: HttpRequest) -> HttpResponse:
     from org.models import Branch
 
     report = selectors.overdue_report(
-        request.user, start=start, end=end, today=today, branch_id=int(branch) if branch.isdigit() else None
+        request.user, start=start, end=end, today=today, branch_id=parse_id(branch)
     )
     if request.GET.get("format") == "xlsx":
         from cases.export import overdue_workbook

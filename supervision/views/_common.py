@@ -12,6 +12,7 @@ from django.http import HttpRequest
 
 from common import clock
 from common.errors import DomainError
+from common.numbers import parse_id
 from common.periods import InvalidPeriod, Period, parse_period
 from org.models import Branch, Role
 
@@ -20,7 +21,7 @@ MANAGE = (Role.INSPECTOR, Role.OFFICE)
 
 
 def int_param(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return parse_id(value)
 
 
 def month_param(request: HttpRequest, name: str = "month") -> Period:
