@@ -49,7 +49,7 @@ from catalog.presentation import by_category, entries
 from catalog.ratelimit import GUIDE_SEARCH, RATE_LIMITED_MESSAGE, allow
 from common import clock
 from common.errors import DomainError
-from common.numbers import parse_int
+from common.numbers import parse_id, parse_int
 from documents.phrase_data import SOURCES
 from documents.render import pdf_response, render_html, render_pdf
 from org.access import branch_scope, has_role, role_required
@@ -359,7 +359,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
             if branch_scope(request.user) is None
             else [],
             "filters": {
-                "branch": branch,
+                "branch": request.GET.get("branch", ""),
                 "channel": channel,
                 "status": status,
                 "breach": request.GET.get("breach", ""),

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from common import clock
 from common.actors import staff_of
 from common.errors import DomainError
-from common.numbers import parse_year
+from common.numbers import parse_id, parse_year
 from common.periods import Period
 from inquiries import selectors, services
 from inquiries.forms import (

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from common import clock
 from common.errors import DomainError
-from common.numbers import parse_id
+from common.numbers import parse_id, parse_int
 from common.periods import InvalidPeriod, Period, parse_period
 from org.access import branch_scope, has_role, role_required
 from org.models import Branch, Role
