@@ -38,10 +38,9 @@ def _served_ticket(request: HttpRequest) -> tuple[Any, str]:
         return None, ""
     from queueing.models import ACTIVE_CALL, Ticket
 
+    pk = parse_id(raw)
     ticket = (
-        Ticket.objects.select_related("window", "branch").filter(pk=parse_id(raw)).first()
-        if parse_id(raw) is not None
-        else None
+        Ticket.objects.select_related("window", "branch").filter(pk=pk).first() if pk is not None else None
     )
     staff = staff_of(request.user)
     if ticket is None or staff is None or ticket.staff_id != staff.pk or ticket.status not in ACTIVE_CALL:
