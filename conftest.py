@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import io
+import logging
+import re
+
 import pytest
 
 from common import clock
@@ -20,6 +24,34 @@ def pytest_configure(config):
     settings.STAFF_IDLE_MINUTES = 10**6
     settings.SESSION_COOKIE_AGE = 10**8
     settings.OTP_REQUIRED_ROLES = []
+
+
+# --- Personal data never reaches a log (issue 15) -------------------------------------------
+# Every record any test logs goes, besides pytest's own capture, through a handler set up
+# like production's (the RedactPersonalData filter of settings.LOGGING); at the end of the
+# run its whole output is scanned for identity and mobile numbers.
+
+_LOG_OUTPUT = io.StringIO()
+_PERSONAL = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|1[3-9]\d{9})(?![0-9A-Za-z])")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _production_log_handler():
+    from common.logs import RedactPersonalData
+
+    handler = logging.StreamHandler(_LOG_OUTPUT)
+    handler.addFilter(RedactPersonalData())
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s %(message)s"))
+    logging.getLogger().addHandler(handler)
+    yield
+    logging.getLogger().removeHandler(handler)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    leaks = sorted(set(_PERSONAL.findall(_LOG_OUTPUT.getvalue())))
+    if leaks:
+        print(f"\n== Personal numbers reached the log of this run: {leaks[:10]}")
+        session.exitstatus = 1
 
 
 @pytest.fixture(autouse=True)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+from common.errors import DomainError
+from common.uploads import check_upload
 from ratings.models import (
     AnnotationKind,
     BadReason,
@@ -25,6 +27,9 @@ def _phone(value: str) -> None:
     value = (value or "").strip()
     if value:
         person_phone(value)
+
+
+EVIDENCE_TYPES = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
 
 
 class RateForm(forms.Form):
@@ -72,11 +77,10 @@ class AnnotateForm(forms.Form):
         upload = self.cleaned_data.get("evidence_file")
         if upload is None:
             return None
-        name = upload.name.lower()
-        if not name.endswith((".pdf", ".jpg", ".jpeg", ".png")):
-            raise ValidationError("证据材料只接受 PDF、JPG、PNG 文件。")
-        if upload.size > 10 * 1024 * 1024:
-            raise ValidationError("证据材料不能超过10MB。")
+        try:
+            check_upload(upload, types=EVIDENCE_TYPES, max_bytes=10 * 1024 * 1024, what="证据材料")
+        except DomainError as refused:
+            raise ValidationError(refused.message) from None
         return upload
 
 

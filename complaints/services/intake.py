@@ -9,7 +9,6 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from pathlib import PurePath
 from typing import Any
 
 from django.contrib.auth.hashers import check_password, make_password
@@ -23,6 +22,7 @@ from common import clock
 from common.actors import Actor, forbidden, user_or_none
 from common.errors import DomainError
 from common.identity import validate_landline_or_mobile
+from common.uploads import check_upload
 from complaints.conf import (
     ATTACHMENT_MAX_BYTES,
     ATTACHMENT_MAX_FILES,
@@ -328,25 +328,14 @@ def _attach(
         raise DomainError(f"每件投诉最多 {ATTACHMENT_MAX_FILES} 个附件。", code="invalid_input")
     rows = []
     for upload in files:
-        name = PurePath(upload.name or "附件").name[:200]
-        suffix = PurePath(name).suffix.lower()
-        if suffix not in ATTACHMENT_TYPES:
-            raise DomainError(
-                f"附件“{name}”的类型不支持，请上传 {'、'.join(sorted(ATTACHMENT_TYPES))} 文件。",
-                code="invalid_input",
-            )
-        if (upload.size or 0) > ATTACHMENT_MAX_BYTES:
-            raise DomainError(
-                f"附件“{name}”超过 {ATTACHMENT_MAX_BYTES // (1024 * 1024)} MB，请压缩后再上传。",
-                code="invalid_input",
-            )
+        name, content_type = check_upload(upload, types=ATTACHMENT_TYPES, max_bytes=ATTACHMENT_MAX_BYTES)
         rows.append(
             Attachment.objects.create(
                 complaint=complaint,
                 file=upload,
                 name=name,
                 size=upload.size or 0,
-                content_type=ATTACHMENT_TYPES[suffix],
+                content_type=content_type,
                 uploaded_by=user_or_none(actor),
                 by_complainant=by_complainant,
             )

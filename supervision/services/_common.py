@@ -6,13 +6,13 @@ numbers (JC2026-0001 …), photos and scans, and the events that are not status 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import PurePath
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 
 from common.actors import Actor, AnyActor, event_actor, forbidden, user_or_none
 from common.errors import DomainError
+from common.uploads import check_upload
 from org.access import has_role
 from org.models import Role
 from supervision import conf
@@ -77,39 +77,18 @@ def attach_files(
         raise forbidden("上传照片需要登录。")
     rows = []
     for upload in files:
-        name = PurePath(upload.name or "照片").name[:200]
-        suffix = PurePath(name).suffix.lower()
-        if suffix not in conf.UPLOAD_TYPES:
-            raise invalid(f"“{name}”的类型不支持，请上传 jpg、png、webp 照片或 pdf 扫描件。")
-        size = upload.size or 0
-        if size > conf.upload_max_bytes():
-            raise invalid(f"“{name}”超过 {conf.upload_max_bytes() // (1024 * 1024)} MB，请压缩后再上传。")
-        head = upload.read(8)
-        upload.seek(0)
-        if not _magic_ok(suffix, head):
-            raise invalid(f"“{name}”的内容与扩展名不符，请上传真实的照片或 pdf 文件。")
+        name, content_type = check_upload(
+            upload, types=conf.UPLOAD_TYPES, max_bytes=conf.upload_max_bytes(), what="照片或附件"
+        )
         rows.append(
             Upload.objects.create(
                 owner_type=owner_type,
                 owner_id=owner_id,
                 file=upload,
                 name=name,
-                size=size,
-                content_type=conf.UPLOAD_TYPES[suffix],
+                size=upload.size or 0,
+                content_type=content_type,
                 uploaded_by=user,
             )
         )
     return rows
-
-
-def _magic_ok(suffix: str, head: bytes) -> bool:
-    """The first bytes of the file match its suffix (a renamed .exe is refused)."""
-    if suffix in (".jpg", ".jpeg"):
-        return head.startswith(b"\xff\xd8\xff")
-    if suffix == ".png":
-        return head.startswith(b"\x89PNG\r\n\x1a\n")
-    if suffix == ".webp":
-        return head.startswith(b"RIFF")
-    if suffix == ".pdf":
-        return head.startswith(b"%PDF")
-    return False

@@ -14,6 +14,7 @@ from audit.services import audit_record
 from common import clock
 from common.errors import DomainError
 from common.excel import xlsx_response
+from common.request import safe_next
 from org.access import has_role, role_required
 from org.models import Role, Staff
 from supervision import selectors, services
@@ -182,7 +183,7 @@ def report_send(request: HttpRequest, pk: int) -> HttpResponse:
         )
     else:
         form_error(request, form)
-    return redirect(request.POST.get("next") or reverse("violation_ledger"))
+    return redirect(safe_next(request, reverse("violation_ledger")))
 
 
 @require_POST
@@ -200,4 +201,4 @@ def report_retract(request: HttpRequest, pk: int) -> HttpResponse:
         )
     else:
         form_error(request, form)
-    return redirect(request.POST.get("next") or reverse("violation_ledger"))
+    return redirect(safe_next(request, reverse("violation_ledger")))
