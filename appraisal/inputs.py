@@ -108,17 +108,22 @@ def inspection_lines(period: Period, staff_ids: Iterable[int]) -> Lines:
 
 
 def complaint_lines(period: Period, people: Iterable[Staff]) -> tuple[Lines, set[int]]:
-    """Valid complaints verified in the period (by scope) and who they veto."""
-    from complaints.selectors import valid_complaints_against
+    """Valid complaints verified in the period (by scope) and who they veto. A line names
+    the complaint's number, category and verification day — never the complainant's
+    words: the person appraised reads these lines (issue 14)."""
+    from complaints.selectors import complaint_categories, valid_complaints_against
 
     mapping = conf.complaint_scopes()
     lines: Lines = defaultdict(list)
     vetoed: set[int] = set()
+    labels: dict[str, dict[str, str]] = {}
     for person in people:
         for c in valid_complaints_against(person, period):
             vetoed.add(person.pk)
+            category = "；".join(complaint_categories(c, labels))
+            note = f"{c.verified_on:%Y-%m-%d}查实：{category}"[:60]
             for code in sorted({mapping[s] for s in c.scope_codes if s in mapping}):
-                _add(lines, person.pk, Line(code, 1, "有效投诉", c.no, c.subject[:60]))
+                _add(lines, person.pk, Line(code, 1, "有效投诉", c.no, note))
     return lines, vetoed
 
 

@@ -24,6 +24,10 @@ from typing import Any
 HOOKS: dict[str, str] = {
     "ticket_completed": "queueing: a service finished at a window (ticket, at)",
     "case_completed": "cases: a case completed (办结) (case, at)",
+    "complaint_fine_recorded": "complaints: a valid complaint's fine was recorded (fine, actor, at)",
+    "complaint_fine_withdrawn": "complaints: a valid complaint's fine withdrawn (fine, actor, reason, at)",
+    "breach_recorded": "inquiries: a first-inquiry breach was recorded (breach, actor, at)",
+    "breach_withdrawn": "inquiries: a first-inquiry breach was withdrawn (breach, actor, reason, at)",
     # Questions: `ask` returns the first answer that is not None.
     "case_rating_path": "cases asks: the path of a case's online rating page, or None (case)",
     "evaluator_context": "queueing asks: what the counter tablet's evaluator needs (branch, number)",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from fractions import Fraction
 
@@ -27,6 +27,7 @@ from complaints.models import (
     Satisfaction,
     Status,
 )
+from org.models import Staff
 from rules.models import RuleSet
 from rules.schemas import ComplaintParams
 
@@ -96,6 +97,7 @@ class Analysis:
     open_count: int
     overdue_open: int
     complaints: list[Complaint]
+    withheld: int = 0  # complaints about the viewer left out of the lists (`withheld_for`)
 
     @property
     def max_department(self) -> int:
@@ -197,6 +199,30 @@ def complaint_analysis(period: Period, *, window_days: int, today: date | None =
         open_count=open_count,
         overdue_open=overdue_open,
         complaints=complaints,
+    )
+
+
+def withheld_for(report: Analysis, staff: Staff | None) -> Analysis:
+    """The analysis as a person complained about may read it (issue 14): the figures
+    stay the centre's, but the lists leave out the complaints about them — the list of
+    complaints, the suggestions (the complainants' words), the repeat groups that
+    contain one, and their own line among the staff complained about most."""
+    if staff is None:
+        return report
+    about = {
+        c.pk for c in report.complaints if c.staff_id == staff.pk or any(p.pk == staff.pk for p in _people(c))
+    }
+    if not about:
+        return report
+    numbers = {c.no for c in report.complaints if c.pk in about}
+    own = f"{staff.name}（{staff.staff_no}）"
+    return replace(
+        report,
+        hot_staff=[(s, n) for s, n in report.hot_staff if s != own],
+        repeats=[r for r in report.repeats if not any(c.pk in about for c in r.complaints)],
+        suggestions=[s for s in report.suggestions if s.no not in numbers],
+        complaints=[c for c in report.complaints if c.pk not in about],
+        withheld=len(about),
     )
 
 

@@ -13,6 +13,7 @@ from ninja import Query, Router, Schema
 from ninja import Status as HttpStatus
 
 from common import ratelimit
+from common.actors import staff_of
 from common.api import errors
 from common.errors import DomainError
 from common.identity import mask_name, mask_phone
@@ -20,7 +21,7 @@ from common.periods import Period
 from common.request import client_ip
 from common.schema_types import Phone
 from complaints import selectors, services
-from complaints.analysis import complaint_analysis, percent
+from complaints.analysis import complaint_analysis, percent, withheld_for
 from complaints.conf import lookup_gate, public_submit_limit, repeat_window_days
 from complaints.models import Channel, Complaint, ContactPreference, Status
 from complaints.views_public import TOO_MANY, WRONG
@@ -377,7 +378,9 @@ def complaint_analysis_api(
         period = Period.year(year)
     else:
         raise DomainError("请给出 year，或同时给出 start 和 end。", code="invalid_input")
-    report = complaint_analysis(period, window_days=window or repeat_window_days())
+    report = withheld_for(
+        complaint_analysis(period, window_days=window or repeat_window_days()), staff_of(request.user)
+    )
 
     def quality(label: str, q: object) -> dict:
         return {

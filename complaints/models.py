@@ -163,21 +163,33 @@ PUBLIC_STATUS = {
 }
 
 
+def concerning_q(staff_id: int | None) -> models.Q:
+    """The complaints that concern a staff member: named as the person complained about
+    at intake (`staff`) or found responsible (`responsible_staff`)."""
+    if staff_id is None:
+        return models.Q(pk__in=[])
+    return models.Q(staff_id=staff_id) | models.Q(responsible_staff__id=staff_id)
+
+
 class ComplaintQuerySet(models.QuerySet["Complaint"]):
     def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> ComplaintQuerySet:
         """000 §五(四) and issue #7 "Protection": the complaint office and leaders see
         every complaint; the head of the department assigned to it sees it from the
         moment it is assigned; the party committee (机关党委) sees what was filed
-        with it (责任认定备案, §8(2)) and appeals (§11). Nobody else — in particular
-        not the staff member complained about, who has their own restricted page."""
+        with it (责任认定备案, §8(2)) and appeals (§11). Nobody else.
+
+        Whoever it is, the person a complaint concerns (named at intake or found
+        responsible) never sees it here (issue 14) — not as the head of the responsible
+        department, not in the office, not as a leader: they have the restricted
+        /complaints/mine/, and the complaint goes to the office or a leader instead."""
         from complaints.conf import party_committee_code
         from org.access import user_roles
         from org.models import Role
 
         roles = user_roles(user)
-        if roles & {Role.OFFICE, Role.LEADER}:
-            return self
         staff = getattr(user, "staff", None)
+        if roles & {Role.OFFICE, Role.LEADER}:
+            return self.not_concerning(staff.pk if staff is not None else None)
         if staff is None or not roles:
             return self.none()
         allowed = models.Q(pk__in=[])
@@ -191,7 +203,19 @@ class ComplaintQuerySet(models.QuerySet["Complaint"]):
                 | models.Q(appeals__isnull=False)
                 | models.Q(party_committee_leads=True)
             )
-        return self.filter(allowed).distinct()
+        return self.filter(allowed).distinct().not_concerning(staff.pk)
+
+    def concerning(self, staff_id: int | None) -> ComplaintQuerySet:
+        """The complaints about this staff member (see `concerning_q`)."""
+        return self.filter(concerning_q(staff_id)).distinct()
+
+    def not_concerning(self, staff_id: int | None) -> ComplaintQuerySet:
+        """Without the complaints about this staff member: a subquery, so that the
+        queryset stays one row per complaint."""
+        if staff_id is None:
+            return self
+        about = Complaint.objects.filter(concerning_q(staff_id)).values("pk")
+        return self.exclude(pk__in=about)
 
     def open(self) -> ComplaintQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
@@ -366,7 +390,9 @@ class Complaint(models.Model):
         indexes = [models.Index(fields=["status", "reply_due"], name="complaint_status_due_idx")]
 
     def __str__(self) -> str:
-        return f"{self.no} {self.subject}"
+        # Only the number: this text goes to the audit log and the admin, where the
+        # complainant's words (the subject) must not follow it.
+        return self.no
 
     @property
     def is_open(self) -> bool:

@@ -9,7 +9,8 @@ from datetime import date
 from enum import StrEnum
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from common import clock
@@ -73,6 +74,47 @@ def is_head_of_responsible_department(user: User, complaint: Complaint) -> bool:
     )
 
 
+def concerns(user: User, complaint: Complaint) -> bool:
+    """True when the complaint is about this person: named at intake or found responsible.
+    Such a person never reads, handles or appeals it, whatever their role (issue 14)."""
+    staff = staff_of(user)
+    if staff is None:
+        return False
+    if complaint.staff_id == staff.pk:
+        return True
+    cache = getattr(complaint, "_prefetched_objects_cache", {})
+    if "responsible_staff" in cache:
+        return any(s.pk == staff.pk for s in cache["responsible_staff"])
+    return complaint.responsible_staff.filter(pk=staff.pk).exists()
+
+
+def recused_q() -> Q:
+    """Complaints whose responsible department has no head who may handle them: every
+    active head (部门负责人) of the department is the person complained about (or there
+    is none). Such a complaint goes to the office (业务管理处) or a leader instead, who
+    take the department's steps (部门办理, 办理报告) — 000 §五(四)8(3)(5) read with §11
+    "秉持公正客观原则"."""
+    responsible = Complaint.responsible_staff.through.objects.filter(complaint_id=OuterRef(OuterRef("pk")))
+    free_heads = (
+        Staff.objects.filter(
+            department_id=OuterRef("responsible_department_id"),
+            is_active=True,
+            user__is_active=True,
+            user__groups__name=Role.HEAD.label,
+        )
+        .exclude(pk=Coalesce(OuterRef("staff_id"), Value(0)))
+        .exclude(pk__in=responsible.values("staff_id"))
+    )
+    return Q(~Exists(free_heads), responsible_department__isnull=False)
+
+
+def department_recused(complaint: Complaint) -> bool:
+    """True when this complaint's department steps go to the office or a leader (`recused_q`)."""
+    if complaint.responsible_department_id is None:
+        return False
+    return Complaint.objects.filter(pk=complaint.pk).filter(recused_q()).exists()
+
+
 def complaint_allowed_steps(
     user: User, complaint: Complaint, *, pending_appeal: bool | None = None, today: date | None = None
 ) -> set[Step]:
@@ -82,6 +124,8 @@ def complaint_allowed_steps(
     handles the case and writes the report (§8(3)(5)) and may dispute the decision
     (§11); the party committee or a leader decides such a dispute."""
     today = today or clock.today()
+    if concerns(user, complaint):
+        return set()  # never their own complaint, whatever the role (issue 14)
     office = has_role(user, Role.OFFICE)
     leader = has_role(user, Role.LEADER)
     head = is_head_of_responsible_department(user, complaint)
@@ -121,6 +165,9 @@ def complaint_allowed_steps(
         steps.add(Step.DETERMINE)
     if (office or leader) and complaint.is_valid and complaint.determined_at and status != Status.ARCHIVED:
         steps.add(Step.SANCTION)
+    if leader and status in (Status.HANDLING, Status.REPORTING) and department_recused(complaint):
+        # The department's head is the person complained about: a leader may take its steps.
+        steps |= {Step.ATTACH, Step.HANDLE if status == Status.HANDLING else Step.REPORT}
     if head:
         steps.add(Step.ATTACH)
         if status == Status.HANDLING:
@@ -284,6 +331,8 @@ def _todo_q(user: User) -> Q:
                 Status.CLOSED,
             ]
         )
+        # The department's steps of a complaint whose head is the person complained about.
+        q |= Q(status__in=[Status.HANDLING, Status.REPORTING]) & recused_q()
     if has_role(user, Role.LEADER):
         q |= Q(status=Status.CLASSIFIED)
     if staff and staff.department_id and has_role(user, Role.HEAD):
@@ -319,11 +368,14 @@ def counters(user: User, today: date | None = None) -> Counters:
     return Counters(**row)
 
 
-def pending_calendar() -> list[Complaint]:
+def pending_calendar(user: User | None = None) -> list[Complaint]:
     """Complaints whose time limit waits for a year's holiday notice. Only numbers
-    and dates: the administrator who publishes the calendar does not read complaints."""
+    and dates: the administrator who publishes the calendar does not read complaints —
+    and one the viewer is complained about is not listed at all (issue 14)."""
+    staff = staff_of(user) if user is not None else None
     return list(
-        Complaint.objects.filter(deadline_pending=True, status__in=AWAITING_REPLY)
+        Complaint.objects.not_concerning(staff.pk if staff else None)
+        .filter(deadline_pending=True, status__in=AWAITING_REPLY)
         .only("no", "received_on", "clock_start_on", "limit_days", "status", "channel")
         .order_by("received_on")
     )
@@ -346,27 +398,78 @@ def party_committee_filings(user: User) -> list[Complaint]:
 
 @dataclass(frozen=True)
 class ConcerningMe:
-    complaint: Complaint
+    """One complaint as the person it concerns sees it: the number, the category (the
+    scope of 000 §五(四)5 and the class of §6), the dates and the outcome — never the
+    complainant, their words (subject, content, suggestion) or internal notes."""
+
+    pk: int
+    no: str
+    received_on: date
+    determined_on: date | None
+    verified_on: date | None
+    categories: list[str]
+    class_label: str
+    department: str
+    state: str
     sanctions: list[Sanction]
     fines: list[Fine]
 
 
+def complaint_categories(complaint: Complaint, labels: dict[str, dict[str, str]] | None = None) -> list[str]:
+    """The scope categories (受理范围, 000 §五(四)5) of a complaint in its rule set's words:
+    what the person complained about is told instead of the complainant's words.
+    `labels` caches the rule sets' texts by `rules_ref` across a list."""
+    labels = {} if labels is None else labels
+    if complaint.rules_ref not in labels:
+        labels[complaint.rules_ref] = {s.code: s.text for s in complaint_rules(complaint).scope}
+    texts = labels[complaint.rules_ref]
+    return [texts.get(code, code) for code in complaint.scope_codes] or ["未分类"]
+
+
 def complaints_concerning(staff: Staff | None) -> list[ConcerningMe]:
-    """What the process shows the person found responsible: number, dates, class,
-    the finding, and the sanctions and fines against them — not the complainant, not
-    the contents, not internal notes (issue #7 "Protection")."""
+    """What the process shows the person found responsible: number, dates, category,
+    class, the finding's department, whether it is closed, and the sanctions and fines
+    against them — not the complainant, not the contents, not internal notes (issue #7
+    "Protection", issue 14)."""
     if staff is None:
         return []
     rows = (
         Complaint.objects.filter(responsible_staff=staff, determined_at__isnull=False)
         .select_related("responsible_department")
+        .only(
+            "no",
+            "received_on",
+            "determined_at",
+            "verified_on",
+            "scope_codes",
+            "rules_ref",
+            "class_code",
+            "status",
+            "responsible_department__name",
+        )
         .prefetch_related(
             Prefetch("sanctions", queryset=Sanction.objects.filter(staff=staff)),
             Prefetch("fines", queryset=Fine.objects.filter(staff=staff)),
         )
         .order_by("-determined_at")
     )
-    return [ConcerningMe(c, list(c.sanctions.all()), list(c.fines.all())) for c in rows]
+    labels: dict[str, dict[str, str]] = {}
+    return [
+        ConcerningMe(
+            pk=c.pk,
+            no=c.no,
+            received_on=c.received_on,
+            determined_on=clock.local_date(c.determined_at) if c.determined_at else None,
+            verified_on=c.verified_on,
+            categories=complaint_categories(c, labels),
+            class_label=c.get_class_code_display() if c.class_code else "尚未定性",
+            department=c.responsible_department.name if c.responsible_department else "",
+            state="已办结" if c.status in (Status.CLOSED, Status.ARCHIVED) else "办理中",
+            sanctions=list(c.sanctions.all()),
+            fines=list(c.fines.all()),
+        )
+        for c in rows
+    ]
 
 
 # --- Inputs of the appraisal (appraisal app, later) ---------------------------------

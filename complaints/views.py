@@ -23,7 +23,7 @@ from common.excel import xlsx_response
 from common.numbers import parse_int, parse_year
 from common.periods import Period
 from complaints import selectors, services
-from complaints.analysis import complaint_analysis
+from complaints.analysis import complaint_analysis, withheld_for
 from complaints.conf import repeat_window_days
 from complaints.export import analysis_workbook
 from complaints.forms import StaffComplaintForm
@@ -280,7 +280,7 @@ def complaint_party_committee(request: HttpRequest) -> HttpResponse:
 def complaint_analysis_page(request: HttpRequest) -> HttpResponse:
     """The yearly analysis (§12) on screen; `?format=xlsx` downloads it."""
     period, window, error = _analysis_params(request)
-    report = complaint_analysis(period, window_days=window)
+    report = withheld_for(complaint_analysis(period, window_days=window), staff_of(request.user))
     if request.GET.get("format") == "xlsx":
         audit_record(
             actor=request.user,
@@ -314,7 +314,7 @@ def complaint_pending_calendar(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "complaints/pending_calendar.html",
-        {"rows": selectors.pending_calendar(), "handovers": inquiry_selectors.pending_calendar()},
+        {"rows": selectors.pending_calendar(request.user), "handovers": inquiry_selectors.pending_calendar()},
     )
 
 
@@ -368,6 +368,7 @@ def _detail(
             "fines": list(complaint.fines.all()),
             "responsible": list(complaint.responsible_staff.all()),
             "report_statuses": ReportStatus,
+            "recused": selectors.department_recused(complaint),
         },
         status=status,
     )

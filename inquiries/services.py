@@ -18,7 +18,7 @@ from django.db import transaction
 from audit.services import audit_record
 from audit.transitions import InvalidTransition, check_transition, transition
 from catalog.models import OneTimeNotice
-from common import clock
+from common import clock, hooks
 from common.actors import Actor, event_actor, forbidden, require_staff, user_or_none
 from common.errors import DomainError
 from common.identity import validate_landline_or_mobile
@@ -401,6 +401,8 @@ def breach_record(
         summary=f"认定 {staff.name} 违反首问负责制，{note}",
         changes={"nth": nth, "consequences": breach.consequences, "rules": rules.ref},
     )
+    # The violations ledger (supervision) enters the breach in this same transaction.
+    hooks.fire("breach_recorded", breach=breach, actor=actor, at=breach.recorded_at)
     return breach
 
 
@@ -424,6 +426,8 @@ def breach_withdraw(*, actor: Actor, breach: Breach, reason: str) -> Breach:
         audit="inquiries.breach.withdraw",
         summary=f"撤销 {breach.staff.name} 的违规认定：{reason}",
     )
+    # The breach's ledger line is reversed in this same transaction.
+    hooks.fire("breach_withdrawn", breach=breach, actor=actor, reason=reason, at=clock.now())
     return breach
 
 

@@ -25,7 +25,6 @@ urlpatterns = [
     path("patrols/<int:pk>/void/", patrols.patrol_void, name="patrol_void"),
     path("violations/", violations.violation_ledger, name="violation_ledger"),
     path("violations/new/", violations.violation_new, name="violation_new"),
-    path("violations/sync/", violations.violation_sync, name="violation_sync"),
     path("violations/reports/<int:pk>/send/", violations.report_send, name="report_send"),
     path("violations/reports/<int:pk>/retract/", violations.report_retract, name="report_retract"),
     path("violations/<str:no>/", violations.violation_detail, name="violation_detail"),

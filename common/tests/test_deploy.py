@@ -196,7 +196,6 @@ SCHEDULED = {
     "reports_rollup",
     "backup",
     "clearsessions",
-    "supervision_sync",
     "cases_sweep",
     "complaints_sweep",
     "supervision_facilities",

@@ -13,7 +13,7 @@ from django.db import transaction
 
 from audit.services import audit_record
 from audit.transitions import transition
-from common import clock
+from common import clock, hooks
 from common.actors import Actor
 from common.errors import DomainError
 from common.periods import Period
@@ -94,9 +94,17 @@ def complaint_sanction(
             source_ref=complaint.no,
             occurred_on=complaint.occurred_on or complaint.received_on,
             found_on=complaint.verified_on or clock.local_date(now),
-            description=f"投诉 {complaint.no}：{complaint.subject}",
+            # The complainant's words stay with the complaint: the breach record is
+            # read by the person it concerns (/inquiries/breaches/, the ledger).
+            description=breach_description(complaint),
         )
     return sanction
+
+
+def breach_description(complaint: Complaint) -> str:
+    """What a breach found from a complaint says: the number and the finding, never the
+    complainant's words (the person it concerns reads their breaches)."""
+    return f"投诉 {complaint.no} 经查实违反首问负责制"
 
 
 def sync_penalties(complaint: Complaint, *, actor: Actor, now: datetime, reason: str = "") -> None:
@@ -169,6 +177,8 @@ def _fine_create(complaint: Complaint, staff: Staff, *, actor: Actor, now: datet
         summary=f"{complaint.no}：{staff.name} {period.label}第{nth}次有效投诉，{what}",
         changes={"amount_yuan": step.amount_yuan, "nth": nth, "rules": rules.ref},
     )
+    # The violations ledger (supervision) enters the fine in this same transaction.
+    hooks.fire("complaint_fine_recorded", fine=fine, actor=actor, at=now)
     return fine
 
 
@@ -189,3 +199,6 @@ def _penalty_withdraw(
         changes={"reason": reason},
         **record_row(complaint, row, "withdraw", f"撤销{label}：{row.staff.name}"),
     )
+    if isinstance(row, Fine):
+        # The ledger line of the fine is reversed in this same transaction.
+        hooks.fire("complaint_fine_withdrawn", fine=row, actor=actor, reason=reason, at=now)

@@ -262,3 +262,55 @@ def test_the_public_form_and_the_staff_list_fit_a_phone(page, as_user, demo_peop
     office.set_viewport_size({"width": 390, "height": 844})
     office.goto(page.base_url + "/complaints/")
     assert office.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def test_a_complaint_about_the_head_goes_to_the_office_and_the_head_sees_only_the_outcome(
+    page, as_user, demo_people
+):
+    """Issue 14: 黄丽 heads 贷款服务大厅 and is the person complained about. The office
+    handles the department's step (the page says why); she finds the complaint nowhere
+    but on 涉及我的投诉 — number, category, dates, outcome — and the fine is in the
+    violations ledger at once, without any button."""
+    from complaints.tests import helpers
+    from org.models import Staff
+
+    base = page.base_url
+    people = {"office": demo_people["office1"]}
+    c = helpers.register(
+        people,
+        "2026-03-02",
+        staff=Staff.objects.get(staff_no="0401"),
+        subject="大厅主任当众训斥办事职工",
+        content="投诉原文：主任在大厅当众训斥我，态度恶劣。",
+        complainant_name="钱多多",
+    )
+    helpers.accept(people, c, "2026-03-02")
+    helpers.classify(people, c, "2026-03-02")
+    helpers.determine(people, c, "2026-03-02", dept="DK", staff_nos=("0401",))
+
+    office = as_user(demo_people["office1"])
+    office.goto(base + "/complaints/?view=todo")
+    office.click(f"text={c.no}")
+    office.wait_for_selector("#recused")
+    assert "依回避原则" in office.inner_text("#recused")
+    office.fill("#step-handle textarea[name=facts]", "调取录像核实：主任与办事职工发生争执")
+    office.fill("#step-handle textarea[name=causes]", "情绪失控")
+    office.fill("#step-handle textarea[name=measures]", "批评教育，书面检查")
+    office.fill("#step-handle textarea[name=answer]", "已向投诉人致歉")
+    office.screenshot(path=SHOTS + "complaints-recused-office.png", full_page=True)
+    step(office, "handle", "提交办理情况")
+    office.goto(base + "/violations/?period=2026-03")
+    ledger = office.inner_text("main")
+    assert f"有效投诉（投诉 {c.no}" in ledger and "同步投诉与首问记录" not in ledger
+    office.screenshot(path=SHOTS + "supervision-ledger-complaint-fine.png", full_page=True)
+
+    head = as_user(demo_people["head1"])
+    head.goto(base + "/complaints/?view=all")
+    assert c.no not in head.inner_text("main")
+    response = head.goto(f"{base}/complaints/{c.no}/")
+    assert response is not None and response.status == 404
+    head.goto(base + "/complaints/mine/")
+    mine = head.inner_text("#mine-table")
+    assert c.no in mine and "不遵守《首问负责制度》" in mine and "一般投诉" in mine and "30元" in mine
+    assert "训斥" not in mine and "钱" not in mine
+    head.screenshot(path=SHOTS + "complaints-mine-head.png", full_page=True)

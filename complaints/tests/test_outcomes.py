@@ -222,6 +222,6 @@ def test_the_person_complained_about_sees_the_finding_and_their_own_penalties_on
         actor=users["office"], complaint=c, staff=users["teller2"].staff, code="criticism"
     )
     rows = selectors.complaints_concerning(users["teller1"].staff)
-    assert [r.complaint.pk for r in rows] == [c.pk]
+    assert [r.pk for r in rows] == [c.pk]
     assert rows[0].sanctions == [] and [f.staff.staff_no for f in rows[0].fines] == ["1101"]
     assert selectors.complaints_concerning(users["teller3"].staff) == []

@@ -154,12 +154,15 @@ def _minutes(value: Any) -> float | None:
 def _complaint_scope(user: User) -> Q | None:
     """None = the user sees no complaint figures; else the filter of the ones they see."""
     roles = user_roles(user)
+    staff = staff_of(user)
+    # Never the complaints about the person looking, not even as a count (issue 14).
+    mine = ~Q(pk__in=Complaint.objects.concerning(staff.pk).values("pk")) if staff is not None else Q()
     if roles & set(COMPLAINT_ROLES):
-        return Q()
+        return mine
     if Role.HEAD in roles:
-        department_id = getattr(staff_of(user), "department_id", None)
+        department_id = getattr(staff, "department_id", None)
         if department_id is not None:
-            return Q(responsible_department_id=department_id)
+            return Q(responsible_department_id=department_id) & mine
     return None
 
 

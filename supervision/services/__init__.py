@@ -5,7 +5,7 @@
 |---|---|
 | `inspections` | 日常/突击/领导检查: record, photos, publish (通报), void |
 | `violations` | the violations ledger, counter-entries, reports to units, the void flow |
-| `sync` | ledger lines from valid-complaint fines and first-inquiry breaches |
+| `sources` | hook receivers: complaint fines and breaches enter the ledger with their decision |
 | `patrols` | daily patrols, the duty leader's signature, the monthly summary and its sign-off |
 | `third_party` | third-party reports and findings, issue notices, rectification and acceptance |
 | `facilities` | facilities with a validity date: register, renew, retire |
@@ -54,7 +54,6 @@ from supervision.services.reviews import (
     weekly_review_save,
     weekly_review_submit,
 )
-from supervision.services.sync import SyncResult, violation_sync_sources
 from supervision.services.third_party import (
     notice_answer,
     notice_issue,
@@ -74,7 +73,6 @@ __all__ = [
     "TEXT_MAX",
     "WEEKLY_REVIEW_FIELDS",
     "FindingInput",
-    "SyncResult",
     "ViolationInput",
     "WeeklyReviewInput",
     "attach_files",
@@ -104,7 +102,6 @@ __all__ = [
     "unit_report_send",
     "violation_record",
     "violation_reverse",
-    "violation_sync_sources",
     "week_monday",
     "weekly_review_reopen",
     "weekly_review_save",

@@ -256,6 +256,14 @@ def violation_reverse(*, actor: Actor, violation: Violation, reason: str) -> Vio
     withdrawn if not yet sent; a sent one is flagged for a correction."""
     if not isinstance(actor, str) and not has_role(actor, Role.OFFICE):  # type: ignore[arg-type]
         raise forbidden("冲正违规记录只能由业务管理处办理。")
+    return reverse_line(actor=actor, violation=violation, reason=reason)
+
+
+def reverse_line(*, actor: Actor, violation: Violation, reason: str) -> Violation:
+    """The counter-entry itself, in the caller's transaction, for whoever the caller
+    lets act: the office (`violation_reverse`, also when voiding an inspection or a
+    patrol), or the decision that withdrew a complaint fine or a breach — whoever took
+    it (`sources`: a leader or the party committee deciding a re-review)."""
     violation = Violation.objects.select_for_update().get(pk=violation.pk)
     reason = reason.strip()
     if not reason:

@@ -204,44 +204,6 @@ def test_a_manual_violation_cannot_be_in_the_future_and_needs_what_shows_it(user
         )
 
 
-def test_valid_complaint_fines_and_breaches_are_synced_once_and_reversed_when_withdrawn(users):
-    from complaints.models import Fine
-    from complaints.tests import helpers
-    from inquiries.services import breach_record, breach_withdraw
-
-    c = helpers.register({"office": users["office1"]}, day="2026-03-02")
-    helpers.accept({"office": users["office1"]}, c, "2026-03-02")
-    helpers.classify({"office": users["office1"]}, c, "2026-03-02")
-    helpers.determine({"office": users["office1"]}, c, "2026-03-03")
-    fine = Fine.objects.get()
-    breach = breach_record(
-        actor=users["office1"],
-        staff=staff("1102"),
-        source="other",
-        occurred_on=date(2026, 3, 4),
-        found_on=date(2026, 3, 5),
-        description="未登记转交即让办事职工自行前往",
-    )
-    result = services.violation_sync_sources(actor=users["office1"], start=MARCH.start, end=MARCH.end)
-    assert (result.added, result.reversed) == (2, 0)
-    line = Violation.objects.get(complaint_fine=fine)
-    assert (line.source, line.amount_yuan, line.rules_ref, line.offender_name) == (
-        ViolationSource.COMPLAINT,
-        fine.amount_yuan,
-        fine.rules_ref,
-        "胡晓明",
-    )
-    b_line = Violation.objects.get(breach=breach)
-    assert (b_line.source, b_line.amount_yuan, b_line.consequences) == ("breach", None, breach.consequences)
-    again = services.violation_sync_sources(actor=users["office1"], start=MARCH.start, end=MARCH.end)
-    assert (again.added, again.reversed) == (0, 0)
-    breach_withdraw(actor=users["office1"], breach=breach, reason="复查后不成立")
-    Fine.objects.filter(pk=fine.pk).update(status="withdrawn")  # as a re-review would
-    third = services.violation_sync_sources(actor=users["office1"], start=MARCH.start, end=MARCH.end)
-    assert (third.added, third.reversed) == (0, 2)
-    assert Violation.objects.active().count() == 0
-
-
 def test_the_ledger_is_limited_to_what_the_role_may_see(users, django_assert_max_num_queries):
     patrol(users, "2026-03-02", badge())
     patrol(users, "2026-03-02", badge("2002", note="武安"), branch="WA01")

@@ -54,7 +54,6 @@ from supervision.views.violations import (
     violation_ledger,
     violation_new,
     violation_reverse,
-    violation_sync,
 )
 
 __all__ = [
@@ -96,5 +95,4 @@ __all__ = [
     "violation_ledger",
     "violation_new",
     "violation_reverse",
-    "violation_sync",
 ]

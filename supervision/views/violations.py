@@ -1,6 +1,7 @@
 """违规处罚台账 pages (002 篇4 一): the ledger (and its Excel export), entering a violation,
-a line's detail and reversal, the sync with complaints and first-inquiry breaches, and
-the reports to a staff member's unit."""
+a line's detail and reversal, and the reports to a staff member's unit. Valid-complaint
+fines and first-inquiry breaches enter the ledger by themselves, with their decision
+(supervision/services/sources.py)."""
 
 from __future__ import annotations
 
@@ -140,29 +141,6 @@ def violation_reverse(request: HttpRequest, no: str) -> HttpResponse:
     else:
         form_error(request, form)
     return redirect("violation_detail", no=no)
-
-
-@require_POST
-@role_required(Role.OFFICE)
-def violation_sync(request: HttpRequest) -> HttpResponse:
-    period, key = period_param(request)
-    holder: dict[str, services.SyncResult] = {}
-
-    def sync() -> None:
-        holder["r"] = services.violation_sync_sources(actor=request.user, start=period.start, end=period.end)
-
-    try:
-        sync()
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        r = holder["r"]
-        messages.success(
-            request,
-            f"已同步{period.label}的有效投诉处罚和违反首问负责制记录："
-            f"新增 {r.added} 条，冲正 {r.reversed} 条。",
-        )
-    return redirect(reverse("violation_ledger") + f"?period={key}")
 
 
 @require_POST
