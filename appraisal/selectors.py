@@ -59,6 +59,15 @@ class ScoreTable:
     weights: dict[str, int]
     inspection_labels: list[tuple[str, str, int]]
 
+    @property
+    def citizen_merged(self) -> int:
+        """Ratings not counted because their business was rated first by another."""
+        return sum(r.citizen_merged for r in self.rows)
+
+    @property
+    def citizen_excluded(self) -> int:
+        return sum(r.citizen_excluded for r in self.rows)
+
 
 def window_score_table(
     period: Period,
@@ -116,6 +125,8 @@ def window_score_table(
                 group_label=u.branch.name,
                 citizen_score=citizen[u.pk].score if u.pk in citizen else None,
                 citizen_counted=citizen[u.pk].counted if u.pk in citizen else 0,
+                citizen_excluded=citizen[u.pk].excluded if u.pk in citizen else 0,
+                citizen_merged=citizen[u.pk].merged if u.pk in citizen else 0,
                 sheets=tuple(sheets.get(u.pk, ())),
                 inspections_in_year=in_year.get(u.pk, 0) if by == "window" else None,
             )

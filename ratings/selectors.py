@@ -34,14 +34,12 @@ from org.access import has_role
 from org.models import Branch, Department, Rank, Role, Staff, Window
 from ratings.errors import TokenExpired, TokenInvalid
 from ratings.models import (
-    AnnotationStatus,
     CallbackStatus,
     ContactMethod,
     FollowUp,
     FollowUpStatus,
     HotlineCallback,
     Rating,
-    RatingAnnotation,
     RatingChannel,
     RatingToken,
     SatisfactionLevel,
@@ -96,6 +94,29 @@ def _tallies(ratings: QuerySet[Rating], field: str) -> dict[int | None, Tally]:
             counts[row["level"]] = counts.get(row["level"], 0) + row["n"]
         tallies[row[field]] = (counts, excluded, merged)
     return tallies
+
+
+def same_business_ratings(rating: Rating) -> dict[str, Any]:
+    """For a rating's page: the other ratings of its business, the one that counts and
+    whether it is this one (same_business_ratings = first_counts, 000 §五(五)4(1))."""
+    from cases.models import Case
+
+    visit = rating.ticket_id
+    if visit is None and rating.case_id is not None:
+        visit = Case.objects.filter(pk=rating.case_id).values_list("ticket_id", flat=True).first()
+    if visit is None:
+        return {"others": [], "counted_pk": None, "counts_this": False}
+    group = list(
+        Rating.objects.filter(Q(ticket_id=visit) | Q(case__ticket_id=visit))
+        .with_scoring()
+        .order_by("rated_at", "pk")
+    )
+    counted = next((r.pk for r in group if not r.excluded and not r.merged), None)
+    return {
+        "others": [r for r in group if r.pk != rating.pk],
+        "counted_pk": counted,
+        "counts_this": counted == rating.pk,
+    }
 
 
 def staff_label(staff: Staff) -> str:

@@ -195,7 +195,7 @@ def score_of(teller: Staff, start: date = MONDAY, end: date = NEXT_DAY):
 
 
 def test_the_visits_counter_rating_counts_and_the_cases_later_rating_is_merged(clock, teller2):
-    ticket, case = visit_and_case(clock, teller2, 5)
+    _ticket, case = visit_and_case(clock, teller2, 5)
     clock.set(16, 0, day=NEXT_DAY)
     rate_case(case, 1)  # both ratings are kept
     assert Rating.objects.count() == 2
@@ -267,7 +267,7 @@ def test_separate_businesses_each_count(clock, teller2):
 
 
 def test_the_counted_queryset_and_the_disclosure_count_one_rating_per_business(clock, teller2):
-    ticket, case = visit_and_case(clock, teller2, 5)
+    _ticket, case = visit_and_case(clock, teller2, 5)
     clock.set(16, 0, day=NEXT_DAY)
     rate_case(case, 1)
     assert Rating.objects.counted().count() == 1
@@ -276,7 +276,7 @@ def test_the_counted_queryset_and_the_disclosure_count_one_rating_per_business(c
 
 
 def test_a_merged_bad_rating_is_still_followed_up(clock, teller2):
-    ticket, case = visit_and_case(clock, teller2, 5)
+    _ticket, case = visit_and_case(clock, teller2, 5)
     clock.set(16, 0, day=NEXT_DAY)
     late = rate_case(case, 1)
     assert late.follow_up is not None  # 差评必回访整改, counted or not
@@ -286,8 +286,46 @@ def test_a_merged_bad_rating_is_still_followed_up(clock, teller2):
 def test_the_score_query_count_does_not_grow_with_merged_ratings(
     clock, teller2, by, django_assert_max_num_queries
 ):
-    ticket, case = visit_and_case(clock, teller2, 5)
+    _ticket, case = visit_and_case(clock, teller2, 5)
     clock.set(16, 0, day=NEXT_DAY)
     rate_case(case, 1)
     with django_assert_max_num_queries(3):
         selectors.citizen_scores(start=MONDAY, end=NEXT_DAY, by=by)
+
+
+# ---------------------------------------------------------------------------------------
+# Shown on the screens
+
+
+@pytest.fixture
+def rated_pair(clock, teller2):
+    ticket, case = visit_and_case(clock, teller2, 5)
+    clock.set(16, 0, day=NEXT_DAY)
+    return Rating.objects.get(ticket=ticket), rate_case(case, 1)
+
+
+def test_the_window_score_page_shows_the_ratings_not_counted_twice_and_why(client, office, rated_pair):
+    client.force_login(office)
+    page = client.get("/appraisal/windows/", {"period": "2026-11", "by": "staff"}).content.decode()
+    assert "不重复计分1条" in page
+    assert "一笔业务只计一条" in page and "本期共1条评价因此不重复计分" in page
+    answer = client.get("/api/v1/scores/windows", {"period": "2026-11", "by": "staff"}).json()
+    row = next(u for u in answer["rows"] if u["citizen_counted"])
+    assert (row["citizen_counted"], row["citizen_merged"], row["citizen_excluded"]) == (1, 1, 0)
+
+
+def test_the_ratings_overview_and_the_citizen_score_api_report_the_merged_rating(client, office, rated_pair):
+    client.force_login(office)
+    assert "不重复计分" in client.get("/ratings/", {"period": "2026-11", "by": "staff"}).content.decode()
+    units = client.get("/api/v1/scores/citizen", {"period": "2026-11", "by": "staff"}).json()["units"]
+    assert [(u["counted"], u["merged"]) for u in units if u["counted"] or u["merged"]] == [(1, 1)]
+
+
+def test_a_ratings_page_names_the_other_rating_of_its_business_and_which_counts(client, office, rated_pair):
+    first, later = rated_pair
+    client.force_login(office)
+    page = client.get(f"/ratings/{later.pk}/").content.decode()
+    assert "不重复计分" in page and first.service_number in page and "计分）" in page
+    assert "本条先作出，计分" in client.get(f"/ratings/{first.pk}/").content.decode()
+    listing = client.get("/ratings/list/", {"period": "2026-11"}).content.decode()
+    assert listing.count("不重复计分</span>") == 1
