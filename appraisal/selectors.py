@@ -17,11 +17,14 @@ from appraisal import inputs
 from appraisal.citizen import CitizenUnavailable, citizen_scores
 from appraisal.models import (
     AppraisalEntry,
+    AppraisalPublication,
     AppraisalQuarter,
     AppraisalQuarterEvent,
     AppraisalResult,
+    ChangeStatus,
     PeerBallot,
     PeerVote,
+    PublishedChange,
     QuarterStatus,
 )
 from appraisal.services import quarter_params, quarter_range
@@ -373,3 +376,59 @@ def staff_open_quarter(staff: Staff | None) -> AppraisalQuarter | None:
         .order_by("-year", "-quarter")
         .first()
     )
+
+
+# ---------------------------------------------------------------------------------------
+# Publications and the changes found after them
+
+
+def publications(quarter: AppraisalQuarter) -> list[AppraisalPublication]:
+    """Every publication of the quarter, first to last (the history shown with it)."""
+    return list(quarter.publications.select_related("published_by").order_by("number"))
+
+
+def open_change(quarter: AppraisalQuarter) -> PublishedChange | None:
+    """What changed since the current publication, when the records no longer agree."""
+    if quarter.status != QuarterStatus.PUBLISHED:
+        return None
+    return (
+        PublishedChange.objects.filter(
+            quarter=quarter, publication=quarter.publication, status=ChangeStatus.OPEN
+        )
+        .prefetch_related("events")
+        .first()
+    )
+
+
+def changed_quarter_keys() -> list[str]:
+    """The keys ("2026-Q3") of the published quarters flagged as no longer agreeing with
+    their records (one query)."""
+    rows = (
+        PublishedChange.objects.filter(
+            status=ChangeStatus.OPEN,
+            quarter__status=QuarterStatus.PUBLISHED,
+            publication=F("quarter__publication"),
+        )
+        .values_list("quarter__year", "quarter__quarter")
+        .order_by("quarter__year", "quarter__quarter")
+    )
+    return [f"{year}-Q{q}" for year, q in rows]
+
+
+def corrections(quarter: AppraisalQuarter) -> list[dict[str, Any]]:
+    """For a corrected publication: whose published total, rank or grade the correction
+    changed, as before → after (the notice board shows it; no records, no reasons of
+    individual records)."""
+    from appraisal.republication import compare
+    from appraisal.services import published_fields
+
+    if quarter.publication < 2:
+        return []
+    rows = AppraisalResult.objects.filter(
+        quarter=quarter, publication__in=[quarter.publication - 1, quarter.publication]
+    ).order_by("rank", "staff_no")
+    before = [published_fields(r) for r in rows if r.publication == quarter.publication - 1]
+    after = [published_fields(r) for r in rows if r.publication == quarter.publication]
+    for row in before + after:
+        row["lines"] = None  # compare the published outcome and items only
+    return [c for c in compare(before, after) if c["before"] != c["after"]]
