@@ -103,7 +103,8 @@ def compare(
 
 
 def summary(changes: Sequence[Mapping[str, Any]]) -> str:
-    """One line per person whose grade, total or rank moved: "胡晓明（1101）优秀 → 称职，104 → 104"."""
+    """One part per person whose grade or total moved (with the rank when it moved too):
+    "胡晓明（1101）优秀 → 称职，名次 1 → 3". A rank moved only by somebody else is left out."""
     parts = []
     for change in changes:
         before, after = change["before"], change["after"]
@@ -112,7 +113,7 @@ def summary(changes: Sequence[Mapping[str, Any]]) -> str:
             moved.append(f"{before['grade_label']} → {after['grade_label']}")
         if before["total"] != after["total"]:
             moved.append(f"得分 {before['total']} → {after['total']}")
-        if before["rank"] != after["rank"]:
+        if moved and before["rank"] != after["rank"]:
             moved.append(f"名次 {before['rank']} → {after['rank']}")
         if moved:
             parts.append(f"{change['name']}（{change['staff_no']}）{'，'.join(moved)}")

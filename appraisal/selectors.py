@@ -400,6 +400,17 @@ def open_change(quarter: AppraisalQuarter) -> PublishedChange | None:
     )
 
 
+def change_rows(change: PublishedChange) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The people whose records, score or grade changed (shown in full) and those whose
+    rank alone moved because somebody else's did (named in one line)."""
+    shown, rank_only = [], []
+    for c in change.changes:
+        own = c["added"] or c["removed"] or c.get("peer")
+        moved = {k for k in c["before"] if c["before"][k] != c["after"][k]}
+        (shown if own or moved - {"rank"} else rank_only).append(c)
+    return shown, rank_only
+
+
 def changed_quarter_keys() -> list[str]:
     """The keys ("2026-Q3") of the published quarters flagged as no longer agreeing with
     their records (one query)."""
@@ -416,7 +427,7 @@ def changed_quarter_keys() -> list[str]:
 
 
 def corrections(quarter: AppraisalQuarter) -> list[dict[str, Any]]:
-    """For a corrected publication: whose published total, rank or grade the correction
+    """For a corrected publication: whose published total or grade the correction
     changed, as before → after (the notice board shows it; no records, no reasons of
     individual records)."""
     from appraisal.republication import compare
@@ -431,4 +442,5 @@ def corrections(quarter: AppraisalQuarter) -> list[dict[str, Any]]:
     after = [published_fields(r) for r in rows if r.publication == quarter.publication]
     for row in before + after:
         row["lines"] = None  # compare the published outcome and items only
-    return [c for c in compare(before, after) if c["before"] != c["after"]]
+    moved = ("total", "grade_label")
+    return [c for c in compare(before, after) if any(c["before"][k] != c["after"][k] for k in moved)]

@@ -152,7 +152,10 @@ def quarter_detail(request: HttpRequest, key: str) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, exc.message)
         quarter.refresh_from_db()
-        context["change"] = selectors.open_change(quarter)
+        change = selectors.open_change(quarter)
+        context["change"] = change
+        if change is not None:
+            context["change_rows"], context["rank_only"] = selectors.change_rows(change)
         context["republish_form"] = ReasonForm()
         results = selectors.current_results(quarter)
         if scope is not None:

@@ -268,3 +268,57 @@ def test_compare_reads_a_publication_made_before_lines_were_stored_by_its_items(
     new = {**old, "total": 101, "sections": [{"items": []}], "lines": []}
     (change,) = compare([old], [new])
     assert [ln["code"] for ln in change["removed"]] == ["C4"]
+
+
+# ---------------------------------------------------------------------------------------
+# Pages
+
+
+def test_the_correction_endpoint_checks_login_and_role(client, users, published):
+    absence(users)
+    url = "/appraisal/quarters/2026-Q1/republish/"
+    response = client.post(url, {"reason": "补登旷工"})
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+    for wrong in ("leader1", "head1", "teller1"):
+        client.force_login(users[wrong])
+        assert client.post(url, {"reason": "补登旷工"}).status_code == 403
+    client.force_login(users["office1"])
+    assert client.get(url).status_code == 405
+    response = client.post(url, {"reason": ""})
+    assert response.status_code == 302
+    published.refresh_from_db()
+    assert published.publication == 1  # a correction needs its reason
+    client.post(url, {"reason": "补登旷工"})
+    published.refresh_from_db()
+    assert published.publication == 2
+
+
+def test_the_quarter_page_shows_what_changed_and_offers_the_correction_to_the_office_only(
+    client, users, published
+):
+    found = absence(users)
+    client.force_login(users["leader1"])
+    page = client.get("/appraisal/quarters/2026-Q1/").content.decode()
+    assert "公示后记录有变动" in page and found.no in page and "新增" in page
+    assert "republish-form" not in page
+    client.force_login(users["office1"])
+    page = client.get("/appraisal/quarters/2026-Q1/").content.decode()
+    assert "republish-form" in page and "更正公示（第2次公示）" in page
+    listing = client.get("/appraisal/quarters/").content.decode()
+    assert "公示后记录有变动，待更正" in listing
+    home = client.get("/").content.decode()
+    assert "已公示的考核结果有变动，待更正公示" in home
+
+
+def test_the_notice_board_shows_the_current_publication_and_that_it_was_corrected(client, users, published):
+    absence(users)
+    services.quarter_republish(actor=users["office1"], quarter=published, reason="补登旷工")
+    board = client.get("/notice-board/").content.decode()
+    assert "更正公示，第2次" in board
+    page = client.get("/notice-board/2026-Q1/").content.decode()
+    assert "第2次公示，以本次为准" in page and "更正公示" in page and "补登旷工" in page
+    assert "历次公示：第1次" in page
+    # Nobody's grade moved here (1102 loses 5 points): the table lists the score change.
+    assert "原公示得分" in page
+    # A WG number (an internal record) is named in the reason only as the office wrote it.
+    assert "WG" not in page.split("更正原因：")[0]
