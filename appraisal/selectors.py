@@ -403,7 +403,8 @@ def open_change(quarter: AppraisalQuarter) -> PublishedChange | None:
 def change_rows(change: PublishedChange) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The people whose records, score or grade changed (shown in full) and those whose
     rank alone moved because somebody else's did (named in one line)."""
-    shown, rank_only = [], []
+    shown: list[dict[str, Any]] = []
+    rank_only: list[dict[str, Any]] = []
     for c in change.changes:
         own = c["added"] or c["removed"] or c.get("peer")
         moved = {k for k in c["before"] if c["before"][k] != c["after"][k]}

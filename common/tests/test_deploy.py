@@ -202,6 +202,7 @@ SCHEDULED = {
     "supervision_facilities",
     "ratings_sweep",
     "ratings_push",
+    "appraisal_sweep",
 }
 
 
