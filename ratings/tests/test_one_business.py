@@ -329,3 +329,17 @@ def test_a_ratings_page_names_the_other_rating_of_its_business_and_which_counts(
     assert "本条先作出，计分" in client.get(f"/ratings/{first.pk}/").content.decode()
     listing = client.get("/ratings/list/", {"period": "2026-11"}).content.decode()
     assert listing.count("不重复计分</span>") == 1
+
+
+@pytest.mark.browser
+def test_the_window_score_page_explains_the_merged_rating_in_the_browser(page, login, office, rated_pair, clock):
+    from pathlib import Path
+
+    clock.stop()  # the live server runs on from the suite's moment
+    login(office)
+    page.goto(page.base_url + "/appraisal/windows/?period=2026-11&by=staff")
+    cell = page.get_by_text("不重复计分1条")
+    assert cell.is_visible()
+    assert "本期共1条评价因此不重复计分" in page.locator("#rating-count-note").inner_text()
+    Path("var/screenshots").mkdir(parents=True, exist_ok=True)
+    page.screenshot(path="var/screenshots/ratings-window-score-merged.png", full_page=True)
