@@ -16,7 +16,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from appraisal import selectors
 from appraisal.models import QuarterStatus
@@ -55,6 +55,10 @@ class WindowScoreOut(Schema):
     branch: str
     citizen: Decimal | None
     citizen_counted: int
+    citizen_merged: int = Field(
+        0, description="同一业务（一次来访及由此受理的办件）已有先作出的评价计分而不重复计分的评价条数"
+    )
+    citizen_excluded: int = Field(0, description="经核准为误评、恶意评价而不计分的评价条数")
     supervision: SupervisionOut
     total: Decimal | None
     rank: int | None
@@ -122,6 +126,8 @@ def scores_windows(request: HttpRequest, period: str, by: str = "window", branch
                 "branch": r.group_label,
                 "citizen": r.citizen,
                 "citizen_counted": r.citizen_counted,
+                "citizen_merged": r.citizen_merged,
+                "citizen_excluded": r.citizen_excluded,
                 "supervision": {
                     "weight": r.supervision.weight,
                     "total": r.supervision.total,

@@ -6,7 +6,7 @@ class AppraisalConfig(AppConfig):
     verbose_name = "考核评价"
 
     def ready(self) -> None:
-        from common import demo, menu
+        from common import demo, menu, worklist
         from org.models import Role
 
         menu.register(
@@ -21,3 +21,4 @@ class AppraisalConfig(AppConfig):
         menu.register("我的考核", "my_appraisal", roles={Role.TELLER, Role.GUIDE}, order=77)
         # After the supervision demo (order 70): its inspections and violations count.
         demo.register("考核演示数据", "appraisal.demo:load_demo", order=80)
+        worklist.register("考核", "appraisal.todo:todo_for", order=80)

@@ -41,7 +41,9 @@ class AppraisalQuarter(models.Model):
         QuarterStatus.OPEN: frozenset({QuarterStatus.PUBLISHED}),
         # A published result found wrong is withdrawn, corrected and published again;
         # the withdrawn publication stays on record (AppraisalResult.publication).
-        QuarterStatus.PUBLISHED: frozenset({QuarterStatus.OPEN}),
+        # Or it is corrected and published again in one step (更正公示): the next
+        # publication replaces it on the notice board, both stay on record.
+        QuarterStatus.PUBLISHED: frozenset({QuarterStatus.OPEN, QuarterStatus.PUBLISHED}),
     }
     INITIAL: ClassVar[frozenset[str]] = frozenset({QuarterStatus.OPEN})
 
@@ -227,6 +229,12 @@ class AppraisalResult(models.Model):
     flags = models.JSONField("提示", default=list)
     rules_ref = models.CharField("考核规则集", max_length=80)
     computed_at = models.DateTimeField("计算时间", default=clock.now)
+    lines = models.JSONField(
+        "计分依据",
+        null=True,
+        blank=True,
+        help_text="公示时计入的每一条记录：项目、数量、来源、编号、说明（空 = 本字段之前的公示，未记录）",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "季度考核结果"
@@ -263,3 +271,91 @@ class AppraisalEntryEvent(StatusEvent):
 
     class Meta(StatusEvent.Meta):
         verbose_name = verbose_name_plural = "考核登记变更"
+
+
+class AppraisalPublication(models.Model):
+    """One publication of a quarter's results on the notice board (公示, 002 篇2 二(二)):
+    its number, when and by whom, and — for a correction (更正公示) — what it corrects.
+    A publication ends when it is withdrawn or replaced by the next; all stay on record."""
+
+    quarter = models.ForeignKey(AppraisalQuarter, on_delete=models.PROTECT, related_name="publications")
+    number = models.PositiveSmallIntegerField("第几次公示")
+    published_at = models.DateTimeField("公示时间")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="公示人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    published_by_label = models.CharField("公示人", max_length=100, blank=True)
+    people = models.PositiveSmallIntegerField("人数", default=0)
+    note = models.TextField("公示说明", blank=True)
+    corrects = models.TextField("更正原因", blank=True, help_text="更正公示：更正了上一次公示的什么")
+    ended_at = models.DateTimeField("撤下时间", null=True, blank=True)
+    ended_note = models.CharField("撤下原因", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "考核结果公示"
+        ordering = ["quarter", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["quarter", "number"], name="appraisal_publication_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quarter} 第{self.number}次公示"
+
+
+class ChangeStatus(models.TextChoices):
+    OPEN = "open", "待更正"
+    RESOLVED = "resolved", "已处理"
+
+
+class PublishedChange(models.Model):
+    """A published quarter whose records changed afterwards (a fine reversed, an
+    inspection voided, a complaint's finding corrected …): computed again from the
+    records, its results differ from the publication. `changes` holds, per person, the
+    records added and removed and the total, rank and grade as published and as they
+    are now. Found by `appraisal.services.publication_check` (the nightly sweep and the
+    quarter's page); open until the quarter is published again (更正公示) or the records
+    agree with the publication again."""
+
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
+        ChangeStatus.OPEN: frozenset({ChangeStatus.OPEN, ChangeStatus.RESOLVED}),
+        ChangeStatus.RESOLVED: frozenset(),
+    }
+    INITIAL: ClassVar[frozenset[str]] = frozenset({ChangeStatus.OPEN})
+
+    quarter = models.ForeignKey(AppraisalQuarter, on_delete=models.PROTECT, related_name="changes")
+    publication = models.PositiveSmallIntegerField("公示次数")
+    status = models.CharField("状态", max_length=20, choices=ChangeStatus.choices)
+    found_at = models.DateTimeField("发现时间", default=clock.now)
+    checked_at = models.DateTimeField("最近核对时间", default=clock.now)
+    changes = models.JSONField("变动", default=list)
+    resolved_at = models.DateTimeField("处理时间", null=True, blank=True)
+    resolution = models.CharField("处理结果", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "公示结果变动"
+        ordering = ["-found_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quarter", "publication"],
+                condition=models.Q(status="open"),
+                name="appraisal_one_open_change",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "quarter"], name="appraisal_change_open_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.quarter} 第{self.publication}次公示后的变动"
+
+
+class PublishedChangeEvent(StatusEvent):
+    """Found, changed again, resolved (corrected publication, or agreeing again)."""
+
+    change = models.ForeignKey(PublishedChange, on_delete=models.PROTECT, related_name="events")
+
+    class Meta(StatusEvent.Meta):
+        verbose_name = verbose_name_plural = "公示结果变动记录"

@@ -17,11 +17,14 @@ from appraisal import inputs
 from appraisal.citizen import CitizenUnavailable, citizen_scores
 from appraisal.models import (
     AppraisalEntry,
+    AppraisalPublication,
     AppraisalQuarter,
     AppraisalQuarterEvent,
     AppraisalResult,
+    ChangeStatus,
     PeerBallot,
     PeerVote,
+    PublishedChange,
     QuarterStatus,
 )
 from appraisal.services import quarter_params, quarter_range
@@ -58,6 +61,15 @@ class ScoreTable:
     citizen_note: str
     weights: dict[str, int]
     inspection_labels: list[tuple[str, str, int]]
+
+    @property
+    def citizen_merged(self) -> int:
+        """Ratings not counted because their business was rated first by another."""
+        return sum(r.citizen_merged for r in self.rows)
+
+    @property
+    def citizen_excluded(self) -> int:
+        return sum(r.citizen_excluded for r in self.rows)
 
 
 def window_score_table(
@@ -116,6 +128,8 @@ def window_score_table(
                 group_label=u.branch.name,
                 citizen_score=citizen[u.pk].score if u.pk in citizen else None,
                 citizen_counted=citizen[u.pk].counted if u.pk in citizen else 0,
+                citizen_excluded=citizen[u.pk].excluded if u.pk in citizen else 0,
+                citizen_merged=citizen[u.pk].merged if u.pk in citizen else 0,
                 sheets=tuple(sheets.get(u.pk, ())),
                 inspections_in_year=in_year.get(u.pk, 0) if by == "window" else None,
             )
@@ -362,3 +376,72 @@ def staff_open_quarter(staff: Staff | None) -> AppraisalQuarter | None:
         .order_by("-year", "-quarter")
         .first()
     )
+
+
+# ---------------------------------------------------------------------------------------
+# Publications and the changes found after them
+
+
+def publications(quarter: AppraisalQuarter) -> list[AppraisalPublication]:
+    """Every publication of the quarter, first to last (the history shown with it)."""
+    return list(quarter.publications.select_related("published_by").order_by("number"))
+
+
+def open_change(quarter: AppraisalQuarter) -> PublishedChange | None:
+    """What changed since the current publication, when the records no longer agree."""
+    if quarter.status != QuarterStatus.PUBLISHED:
+        return None
+    return (
+        PublishedChange.objects.filter(
+            quarter=quarter, publication=quarter.publication, status=ChangeStatus.OPEN
+        )
+        .prefetch_related("events")
+        .first()
+    )
+
+
+def change_rows(change: PublishedChange) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The people whose records, score or grade changed (shown in full) and those whose
+    rank alone moved because somebody else's did (named in one line)."""
+    shown: list[dict[str, Any]] = []
+    rank_only: list[dict[str, Any]] = []
+    for c in change.changes:
+        own = c["added"] or c["removed"] or c.get("peer")
+        moved = {k for k in c["before"] if c["before"][k] != c["after"][k]}
+        (shown if own or moved - {"rank"} else rank_only).append(c)
+    return shown, rank_only
+
+
+def changed_quarter_keys() -> list[str]:
+    """The keys ("2026-Q3") of the published quarters flagged as no longer agreeing with
+    their records (one query)."""
+    rows = (
+        PublishedChange.objects.filter(
+            status=ChangeStatus.OPEN,
+            quarter__status=QuarterStatus.PUBLISHED,
+            publication=F("quarter__publication"),
+        )
+        .values_list("quarter__year", "quarter__quarter")
+        .order_by("quarter__year", "quarter__quarter")
+    )
+    return [f"{year}-Q{q}" for year, q in rows]
+
+
+def corrections(quarter: AppraisalQuarter) -> list[dict[str, Any]]:
+    """For a corrected publication: whose published total or grade the correction
+    changed, as before → after (the notice board shows it; no records, no reasons of
+    individual records)."""
+    from appraisal.republication import compare
+    from appraisal.services import published_fields
+
+    if quarter.publication < 2:
+        return []
+    rows = AppraisalResult.objects.filter(
+        quarter=quarter, publication__in=[quarter.publication - 1, quarter.publication]
+    ).order_by("rank", "staff_no")
+    before = [published_fields(r) for r in rows if r.publication == quarter.publication - 1]
+    after = [published_fields(r) for r in rows if r.publication == quarter.publication]
+    for row in before + after:
+        row["lines"] = None  # compare the published outcome and items only
+    moved = ("total", "grade_label")
+    return [c for c in compare(before, after) if any(c["before"][k] != c["after"][k] for k in moved)]

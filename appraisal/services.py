@@ -14,6 +14,7 @@ import hmac
 from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import PurePath
+from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -23,12 +24,15 @@ from appraisal import conf
 from appraisal.models import (
     NEW,
     AppraisalEntry,
+    AppraisalPublication,
     AppraisalQuarter,
     AppraisalResult,
+    ChangeStatus,
     EntryStatus,
     Participant,
     PeerBallot,
     PeerVote,
+    PublishedChange,
     QuarterStatus,
 )
 from appraisal.staff_scoring import AppraisalInputError, PersonInput, score_person
@@ -326,84 +330,189 @@ def peer_ballot_submit(*, actor: Actor, quarter: AppraisalQuarter, votes: Mappin
     return ballot
 
 
-@transaction.atomic
-def quarter_publish(*, actor: Actor, quarter: AppraisalQuarter, note: str = "") -> AppraisalQuarter:
-    """Compute and publish the quarter's results on the notice board (002 篇2 二(二)
-    "对当期考核结果及所有不规范行为在公示栏上公布"). Only after the quarter has ended."""
+def result_fields(row: Any) -> dict[str, Any]:
+    """What a publication stores of one person's result (a `selectors.PreviewRow`), and
+    what a fresh computation is compared in (appraisal.republication)."""
+    score = row.result.score
+
+    def items(rows: Any) -> list[dict[str, Any]]:
+        return [{"code": i.code, "text": i.text, "quantity": i.quantity, "points": i.points} for i in rows]
+
+    return {
+        "staff_id": row.staff.pk,
+        "staff_name": row.staff.name,
+        "staff_no": row.staff.staff_no,
+        "branch_name": row.staff.branch.name if row.staff.branch else "",
+        "sections": [
+            {
+                "code": s.code,
+                "name": s.name,
+                "base": s.base,
+                "score": s.score,
+                "deducted": s.deducted,
+                "peer": s.peer_deduction,
+                "items": items(s.items),
+            }
+            for s in score.sections
+        ],
+        "bonus": score.bonus,
+        "bonuses": items(score.bonuses),
+        "peer": {
+            "counted": row.result.peer_counted,
+            "total": row.result.peer_total,
+            "deduction": score.peer_deduction,
+        },
+        "total": row.result.total,
+        "rank": row.result.rank,
+        "grade_code": row.result.grade_code,
+        "grade_label": row.result.grade_label,
+        "valid_complaint": row.result.valid_complaint,
+        "veto_applied": row.result.veto_applied,
+        "return_to_unit": row.result.return_to_unit,
+        "flags": list(row.result.flags),
+        "lines": [
+            {"code": ln.code, "quantity": ln.quantity, "source": ln.source, "ref": ln.ref, "note": ln.note}
+            for ln in row.lines
+        ],
+    }
+
+
+def published_fields(result: AppraisalResult) -> dict[str, Any]:
+    """The same shape from a stored result."""
+    return {
+        "staff_id": result.staff_id,
+        "staff_name": result.staff_name,
+        "staff_no": result.staff_no,
+        "branch_name": result.branch_name,
+        "sections": result.sections,
+        "bonus": result.bonus,
+        "bonuses": result.bonuses,
+        "peer": result.peer,
+        "total": result.total,
+        "rank": result.rank,
+        "grade_code": result.grade_code,
+        "grade_label": result.grade_label,
+        "valid_complaint": result.valid_complaint,
+        "veto_applied": result.veto_applied,
+        "return_to_unit": result.return_to_unit,
+        "flags": result.flags,
+        "lines": result.lines,
+    }
+
+
+def _fresh(quarter: AppraisalQuarter) -> Any:
     from appraisal.selectors import quarter_preview
 
-    _office(actor, "公示考核结果")
-    quarter = AppraisalQuarter.objects.select_for_update().get(pk=quarter.pk)
-    period = quarter_range(quarter)
-    if period.end >= clock.today():
-        raise _invalid(f"{quarter}尚未结束（{period.end:%Y-%m-%d}），季度结束后才能公示。")
     preview = quarter_preview(quarter)
     if preview.error:
         raise _invalid(preview.error)
     if not preview.rows:
         raise _invalid("没有考核对象。")
-    publication = quarter.publication + 1
+    return preview
+
+
+def _store(
+    *, actor: Actor, quarter: AppraisalQuarter, preview: Any, note: str, corrects: str = ""
+) -> AppraisalPublication:
+    """Write the results of the next publication and its record; the publication it
+    replaces ends, and whatever was flagged against it is resolved."""
+    number = quarter.publication + 1
     now = clock.now()
     AppraisalResult.objects.bulk_create(
         [
             AppraisalResult(
                 quarter=quarter,
-                publication=publication,
+                publication=number,
                 staff=row.staff,
-                staff_name=row.staff.name,
-                staff_no=row.staff.staff_no,
-                branch_name=row.staff.branch.name if row.staff.branch else "",
-                sections=[
-                    {
-                        "code": s.code,
-                        "name": s.name,
-                        "base": s.base,
-                        "score": s.score,
-                        "deducted": s.deducted,
-                        "peer": s.peer_deduction,
-                        "items": [
-                            {"code": i.code, "text": i.text, "quantity": i.quantity, "points": i.points}
-                            for i in s.items
-                        ],
-                    }
-                    for s in row.result.score.sections
-                ],
-                bonus=row.result.score.bonus,
-                bonuses=[
-                    {"code": i.code, "text": i.text, "quantity": i.quantity, "points": i.points}
-                    for i in row.result.score.bonuses
-                ],
-                peer={
-                    "counted": row.result.peer_counted,
-                    "total": row.result.peer_total,
-                    "deduction": row.result.score.peer_deduction,
-                },
-                total=row.result.total,
-                rank=row.result.rank,
-                grade_code=row.result.grade_code,
-                grade_label=row.result.grade_label,
-                valid_complaint=row.result.valid_complaint,
-                veto_applied=row.result.veto_applied,
-                return_to_unit=row.result.return_to_unit,
-                flags=list(row.result.flags),
                 rules_ref=preview.rules_ref,
                 computed_at=now,
+                **{k: v for k, v in result_fields(row).items() if k != "staff_id"},
             )
             for row in preview.rows
         ]
     )
-    quarter.publication = publication
+    AppraisalPublication.objects.filter(quarter=quarter, ended_at__isnull=True).update(
+        ended_at=now, ended_note=f"已由第{number}次公示替代"
+    )
+    publication = AppraisalPublication.objects.create(
+        quarter=quarter,
+        number=number,
+        published_at=now,
+        published_by=user_or_none(actor),
+        published_by_label=actor_label(actor),
+        people=len(preview.rows),
+        note=note,
+        corrects=corrects,
+    )
+    for change in PublishedChange.objects.select_for_update().filter(
+        quarter=quarter, status=ChangeStatus.OPEN
+    ):
+        _change_resolve(change, actor=actor, at=now, note=f"第{number}次公示已按现有记录更正")
+    quarter.publication = number
     quarter.published_at = now
     quarter.published_by = user_or_none(actor)
-    quarter.note = note.strip()
+    quarter.note = note
+    return publication
+
+
+@transaction.atomic
+def quarter_publish(*, actor: Actor, quarter: AppraisalQuarter, note: str = "") -> AppraisalQuarter:
+    """Compute and publish the quarter's results on the notice board (002 篇2 二(二)
+    "对当期考核结果及所有不规范行为在公示栏上公布"). Only after the quarter has ended."""
+    _office(actor, "公示考核结果")
+    quarter = AppraisalQuarter.objects.select_for_update().get(pk=quarter.pk)
+    period = quarter_range(quarter)
+    if period.end >= clock.today():
+        raise _invalid(f"{quarter}尚未结束（{period.end:%Y-%m-%d}），季度结束后才能公示。")
+    if quarter.status != QuarterStatus.OPEN:
+        raise Conflict(f"{quarter}的考核结果已公示；记录有变动的，请“更正公示”。")
+    preview = _fresh(quarter)
+    publication = _store(actor=actor, quarter=quarter, preview=preview, note=note.strip())
     transition(
         quarter,
         QuarterStatus.PUBLISHED,
         actor=actor,
-        note=f"第{publication}次公示，{len(preview.rows)}人" + (f"：{note.strip()}" if note.strip() else ""),
+        note=f"第{publication.number}次公示，{len(preview.rows)}人"
+        + (f"：{note.strip()}" if note.strip() else ""),
         fields=["publication", "published_at", "published_by", "note"],
         audit="appraisal.quarter.publish",
-        summary=f"公示{quarter}考核结果（第{publication}次，{len(preview.rows)}人）",
+        summary=f"公示{quarter}考核结果（第{publication.number}次，{len(preview.rows)}人）",
+    )
+    return quarter
+
+
+@transaction.atomic
+def quarter_republish(*, actor: Actor, quarter: AppraisalQuarter, reason: str) -> AppraisalQuarter:
+    """更正公示: a published quarter whose records changed since is published again from
+    the records as they are now — a new publication number, the earlier publication kept
+    on record as replaced — with the reason and what it changes. Refused when the records
+    still agree with the publication (there is nothing to correct)."""
+    from appraisal.republication import compare, summary
+
+    _office(actor, "更正公示")
+    quarter = AppraisalQuarter.objects.select_for_update().get(pk=quarter.pk)
+    if quarter.status != QuarterStatus.PUBLISHED:
+        raise Conflict(f"{quarter}目前没有公示的结果；请直接公示。")
+    reason = reason.strip()
+    if not reason:
+        raise _invalid("请写明更正的原因（哪条记录有变动）。")
+    preview = _fresh(quarter)
+    published = AppraisalResult.objects.filter(quarter=quarter, publication=quarter.publication)
+    changes = compare([published_fields(r) for r in published], [result_fields(row) for row in preview.rows])
+    if not changes:
+        raise Conflict("现有记录与公示结果一致，无需更正公示。", code="nothing_to_correct")
+    moved = summary(changes)
+    corrects = reason + (f"（{moved}）" if moved else "")
+    publication = _store(actor=actor, quarter=quarter, preview=preview, note=quarter.note, corrects=corrects)
+    transition(
+        quarter,
+        QuarterStatus.PUBLISHED,
+        actor=actor,
+        note=f"更正公示：第{publication.number}次公示替代第{publication.number - 1}次，{corrects}",
+        fields=["publication", "published_at", "published_by", "note"],
+        audit="appraisal.quarter.republish",
+        summary=f"更正公示{quarter}考核结果（第{publication.number}次）：{corrects[:150]}",
+        changes={"publication": [publication.number - 1, publication.number], "people": len(changes)},
     )
     return quarter
 
@@ -416,6 +525,9 @@ def quarter_withdraw(*, actor: Actor, quarter: AppraisalQuarter, reason: str) ->
     quarter = AppraisalQuarter.objects.select_for_update().get(pk=quarter.pk)
     if not reason.strip():
         raise _invalid("请填写撤回公示的理由。")
+    AppraisalPublication.objects.filter(quarter=quarter, ended_at__isnull=True).update(
+        ended_at=clock.now(), ended_note=f"撤回公示：{reason.strip()[:280]}"
+    )
     transition(
         quarter,
         QuarterStatus.OPEN,
@@ -425,3 +537,106 @@ def quarter_withdraw(*, actor: Actor, quarter: AppraisalQuarter, reason: str) ->
         summary=f"撤回公示：{reason[:100]}",
     )
     return quarter
+
+
+# ---------------------------------------------------------------------------------------
+# Published results stay true: compare a publication with the records as they are now.
+
+CHECK_ACTOR = "公示核对"
+
+
+def _change_event(change: PublishedChange, *, actor: Actor, at: Any, from_status: str, note: str) -> None:
+    user, label = event_actor(actor)
+    change.events.create(
+        actor=user, actor_label=label, at=at, from_status=from_status, to_status=change.status, note=note
+    )
+
+
+def _change_resolve(change: PublishedChange, *, actor: Actor, at: Any, note: str) -> None:
+    change.resolved_at, change.resolution = at, note[:300]
+    transition(
+        change,
+        ChangeStatus.RESOLVED,
+        actor=actor,
+        note=note,
+        at=at,
+        fields=["resolved_at", "resolution"],
+        audit="appraisal.published_change.resolve",
+        summary=f"{change.quarter}公示结果变动：{note}",
+    )
+
+
+@transaction.atomic
+def publication_check(*, quarter: AppraisalQuarter, actor: Actor = CHECK_ACTOR) -> PublishedChange | None:
+    """Compare the quarter's current publication with the quarter computed again from the
+    records and record what differs (一 PublishedChange per publication, kept up to date):
+    found → flagged to the office (工作台, the quarter's page); changed again → updated;
+    agreeing again → resolved. Returns the open change, or None when the publication is
+    still true (or the quarter is not published). Run by `manage.py appraisal_sweep`
+    (nightly) and whenever the quarter's page is shown."""
+    from appraisal.republication import compare, summary
+
+    quarter = AppraisalQuarter.objects.select_for_update().get(pk=quarter.pk)
+    if quarter.status != QuarterStatus.PUBLISHED:
+        return None
+    from appraisal.selectors import quarter_preview
+
+    preview = quarter_preview(quarter)
+    now = clock.now()
+    open_change = (
+        PublishedChange.objects.select_for_update()
+        .filter(quarter=quarter, publication=quarter.publication, status=ChangeStatus.OPEN)
+        .first()
+    )
+    if preview.error:
+        return open_change  # the records cannot be scored now: nothing to compare with
+    published = AppraisalResult.objects.filter(quarter=quarter, publication=quarter.publication)
+    changes = compare([published_fields(r) for r in published], [result_fields(row) for row in preview.rows])
+    if not changes:
+        if open_change is not None:
+            _change_resolve(open_change, actor=actor, at=now, note="记录已恢复，与公示结果一致")
+        return None
+    described = summary(changes) or f"{len(changes)}人的计分记录有变动，得分和等次未变"
+    if open_change is None:
+        open_change = PublishedChange.objects.create(
+            quarter=quarter,
+            publication=quarter.publication,
+            status=ChangeStatus.OPEN,
+            found_at=now,
+            checked_at=now,
+            changes=changes,
+        )
+        _change_event(open_change, actor=actor, at=now, from_status=NEW, note=described)
+        audit_record(
+            actor=actor,
+            action="appraisal.published_change.found",
+            obj=open_change,
+            summary=f"{quarter}第{quarter.publication}次公示后记录有变动：{described}"[:300],
+        )
+        return open_change
+    open_change.checked_at = now
+    if open_change.changes != changes:
+        open_change.changes = changes
+        transition(
+            open_change,
+            ChangeStatus.OPEN,
+            actor=actor,
+            note=f"变动更新：{described}",
+            at=now,
+            fields=["changes", "checked_at"],
+            audit="appraisal.published_change.update",
+            summary=f"{quarter}公示结果变动更新：{described}"[:300],
+        )
+    else:
+        open_change.save(update_fields=["checked_at"])
+    return open_change
+
+
+def publication_sweep(
+    *, actor: Actor = "appraisal_sweep"
+) -> list[tuple[AppraisalQuarter, PublishedChange | None]]:
+    """Check every published quarter (the nightly sweep)."""
+    return [
+        (q, publication_check(quarter=q, actor=actor))
+        for q in AppraisalQuarter.objects.filter(status=QuarterStatus.PUBLISHED).order_by("year", "quarter")
+    ]

@@ -11,6 +11,7 @@ urlpatterns = [
     ),
     path("appraisal/quarters/<str:key>/publish/", views.quarter_publish, name="quarter_publish"),
     path("appraisal/quarters/<str:key>/withdraw/", views.quarter_withdraw, name="quarter_withdraw"),
+    path("appraisal/quarters/<str:key>/republish/", views.quarter_republish, name="quarter_republish"),
     path("appraisal/quarters/<str:key>/entries/new/", views.entry_new, name="entry_new"),
     path("appraisal/quarters/<str:key>/staff/<str:staff_no>/", views.person_detail, name="person_detail"),
     path("appraisal/entries/<int:pk>/withdraw/", views.entry_withdraw, name="entry_withdraw"),

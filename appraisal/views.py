@@ -125,6 +125,7 @@ def quarter_list(request: HttpRequest) -> HttpResponse:
         "appraisal/quarter_list.html",
         {
             "quarters": selectors.quarters(),
+            "changed": set(selectors.changed_quarter_keys()),
             "form": form,
             "office": has_role(request.user, Role.OFFICE),
             "years": sorted({q.year for q in selectors.published_quarters()}, reverse=True),
@@ -142,8 +143,21 @@ def quarter_detail(request: HttpRequest, key: str) -> HttpResponse:
         "q": quarter,
         "office": office,
         "events": selectors.events_for_quarter(quarter),
+        "publications": selectors.publications(quarter),
     }
     if quarter.status == QuarterStatus.PUBLISHED:
+        # Published results stay true: compare the publication with the records now (the
+        # nightly sweep does the same for every published quarter).
+        try:
+            services.publication_check(quarter=quarter)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        quarter.refresh_from_db()
+        change = selectors.open_change(quarter)
+        context["change"] = change
+        if change is not None:
+            context["change_rows"], context["rank_only"] = selectors.change_rows(change)
+        context["republish_form"] = ReasonForm()
         results = selectors.current_results(quarter)
         if scope is not None:
             allowed = set(Staff.objects.filter(branch_id__in=scope).values_list("pk", flat=True))
@@ -225,6 +239,25 @@ def quarter_withdraw(request: HttpRequest, key: str) -> HttpResponse:
         )
     else:
         messages.error(request, "请填写撤回公示的理由。")
+    return redirect("quarter_detail", key=key)
+
+
+@require_POST
+@role_required(Role.OFFICE)
+def quarter_republish(request: HttpRequest, key: str) -> HttpResponse:
+    """更正公示: publish the quarter again from the records as they are now."""
+    quarter = selectors.quarter_by_key(key)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        _run(
+            request,
+            lambda: services.quarter_republish(
+                actor=request.user, quarter=quarter, reason=form.cleaned_data["reason"]
+            ),
+            "已更正公示：公示栏显示新的结果，并注明更正。",
+        )
+    else:
+        messages.error(request, "请填写更正的原因。")
     return redirect("quarter_detail", key=key)
 
 
@@ -409,7 +442,12 @@ def notice_board_quarter(request: HttpRequest, key: str) -> HttpResponse:
     response = render(
         request,
         "appraisal/notice_board_quarter.html",
-        {"q": quarter, "results": selectors.current_results(quarter)},
+        {
+            "q": quarter,
+            "results": selectors.current_results(quarter),
+            "publications": selectors.publications(quarter),
+            "corrections": selectors.corrections(quarter),
+        },
     )
     response["Cache-Control"] = "public, max-age=300"
     return response

@@ -126,6 +126,8 @@ class UnitInput:
     citizen_counted: int
     sheets: tuple[Sheet, ...]
     inspections_in_year: int | None = None
+    citizen_excluded: int = 0  # ratings taken out by an approved 误评/恶意评价 annotation
+    citizen_merged: int = 0  # later ratings of a business already rated (one business, one rating)
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,8 @@ class WindowScore:
     rank: int | None
     flags: tuple[str, ...]
     inspections_in_year: int | None
+    citizen_excluded: int = 0
+    citizen_merged: int = 0
 
 
 def competition_ranks(values: Mapping[K, Decimal | int | None]) -> dict[K, int | None]:
@@ -178,6 +182,8 @@ def window_scores(params: WindowScoreParams, units: Iterable[UnitInput]) -> list
             rank=ranks.get(u.unit_id),
             flags=flags,
             inspections_in_year=u.inspections_in_year,
+            citizen_excluded=u.citizen_excluded,
+            citizen_merged=u.citizen_merged,
         )
         for u, sup, total, flags in built
     ]

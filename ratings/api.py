@@ -308,6 +308,9 @@ class ScoreUnitOut(Schema):
     unit_label: str
     counts: dict[str, int] = Field(..., description="各等级计入评价的条数：5 非常满意 … 1 非常不满意")
     excluded: int = Field(..., description="经核准为误评、恶意评价而不计分的条数")
+    merged: int = Field(
+        ..., description="同一业务（一次来访及由此受理的办件）已有先作出的评价计分、本条不重复计分的条数"
+    )
     counted: int
     points: int = Field(..., description="加减分合计")
     r: str | None = Field(..., description="平均分 r = 加减分合计 ÷ 计入评价条数（4位小数）；未评价为 null")
@@ -332,6 +335,7 @@ def score_out(score: CitizenScore) -> dict[str, Any]:
         "unit_label": score.unit_label,
         "counts": {str(level): score.counts.get(level, 0) for level in (5, 4, 3, 2, 1)},
         "excluded": score.excluded,
+        "merged": score.merged,
         "counted": score.counted,
         "points": score.points,
         "r": None if score.r is None else str(score.r),

@@ -15,7 +15,10 @@ The rule (handan-2021-window-score and its interpretations, docs/rules.md):
 
 “Counted” means not excluded by an approved annotation (mistaken or malicious rating,
 000 §五(五)4(1) interpretation 3): excluded ratings are reported in `excluded` and
-never enter `counts`, `points`, `r` or `score`.
+never enter `counts`, `points`, `r` or `score`. Likewise a rating of a business that
+another rating rated first (a visit and the case accepted from it are one business: the
+first rating given counts, `same_business_ratings = "first_counts"`) is reported in
+`merged` only.
 """
 
 from __future__ import annotations
@@ -41,7 +44,9 @@ class CitizenScore:
 
     `counts` has a key for each level 1..5 (zero when none) and counts only COUNTED
     ratings; `excluded` is the number of ratings of the unit in the period that an
-    approved annotation took out of scoring; `counted` = sum of `counts`; `points` = the
+    approved annotation took out of scoring; `merged` the number of its ratings not
+    counted because another rating of the same business came first (one business, one
+    rating: handan-2021-window-score `same_business_ratings`); `counted` = sum of `counts`; `points` = the
     sum of the points of the counted ratings; `r` = points ÷ counted (4 decimals,
     四舍五入) and `score` the citizen score (rule set's decimals) — both None when
     nothing is counted (未评价). `rules_ref` is the `code@version` of the window-score
@@ -56,6 +61,7 @@ class CitizenScore:
     r: Decimal | None
     score: Decimal | None
     rules_ref: str
+    merged: int = 0
 
     @property
     def rated(self) -> bool:
@@ -73,6 +79,7 @@ def citizen_score(
     params: WindowScoreParams,
     counts: Mapping[int, int],
     excluded: int = 0,
+    merged: int = 0,
     unit_id: int | None = None,
     unit_label: str = "",
     rules_ref: str = "",
@@ -81,7 +88,7 @@ def citizen_score(
     unknown = set(counts) - set(LEVELS)
     if unknown:
         raise ValueError(f"unknown rating levels: {sorted(unknown)}")
-    if any(n < 0 for n in counts.values()) or excluded < 0:
+    if any(n < 0 for n in counts.values()) or excluded < 0 or merged < 0:
         raise ValueError("counts must not be negative")
     full = {level: int(counts.get(level, 0)) for level in LEVELS}
     counted = sum(full.values())
@@ -102,6 +109,7 @@ def citizen_score(
         r=r,
         score=score,
         rules_ref=rules_ref,
+        merged=merged,
     )
 
 

@@ -12,6 +12,9 @@ The citizen-score interface other apps (appraisal) call:
   one set of points per period, so a period is never scored with two different rules
   (NoRulesInForce, a DomainError, when none is). `CitizenScore.rules_ref` names it.
 * Ratings excluded by an approved annotation (误评/恶意评价) are counted in `excluded` only.
+* One business, one rating (handan-2021-window-score `same_business_ratings`): a visit
+  and the cases accepted from it are one business; of its ratings the first given counts,
+  a later one is counted in `merged` only (kept, marked 不重复计分, not scored).
 * No counted rating → `score` and `r` are None (未评价), never 0 and never 80.
 """
 
@@ -23,7 +26,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Q, QuerySet
 from django.urls import reverse
 
 from common import clock
@@ -31,20 +34,19 @@ from org.access import has_role
 from org.models import Branch, Department, Rank, Role, Staff, Window
 from ratings.errors import TokenExpired, TokenInvalid
 from ratings.models import (
-    AnnotationStatus,
     CallbackStatus,
     ContactMethod,
     FollowUp,
     FollowUpStatus,
     HotlineCallback,
     Rating,
-    RatingAnnotation,
     RatingChannel,
     RatingToken,
     SatisfactionLevel,
     SurveyKind,
     SurveyResponse,
     SurveyRound,
+    excluded_q,
 )
 from ratings.scoring import LEVELS, CitizenScore, citizen_score
 from rules.models import RuleKind
@@ -59,7 +61,7 @@ UNITS: tuple[str, ...] = ("staff", "window", "branch")
 
 
 def _excluded_subquery() -> Exists:
-    return Exists(RatingAnnotation.objects.filter(rating_id=OuterRef("pk"), status=AnnotationStatus.APPROVED))
+    return excluded_q()
 
 
 def _period_ratings(start: date, end: date) -> QuerySet[Rating]:
@@ -67,23 +69,54 @@ def _period_ratings(start: date, end: date) -> QuerySet[Rating]:
         from common.errors import DomainError
 
         raise DomainError("期间的开始日期不能晚于结束日期。", code="invalid_input")
-    return Rating.objects.filter(rated_on__gte=start, rated_on__lte=end).annotate(
-        excluded=_excluded_subquery()
-    )
+    return Rating.objects.filter(rated_on__gte=start, rated_on__lte=end).with_scoring()
 
 
-def _tallies(ratings: QuerySet[Rating], field: str) -> dict[int | None, tuple[dict[int, int], int]]:
-    """unit id → (counted per level, excluded) in one grouped query."""
-    rows = ratings.values(field, "level", "excluded").annotate(n=Count("pk")).order_by()
-    tallies: dict[int | None, tuple[dict[int, int], int]] = {}
+Tally = tuple[dict[int, int], int, int]
+"""(counted per level, excluded, merged) of one unit."""
+
+NO_TALLY: Tally = ({}, 0, 0)
+
+
+def _tallies(ratings: QuerySet[Rating], field: str) -> dict[int | None, Tally]:
+    """unit id → (counted per level, excluded, merged) in one grouped query. A rating
+    excluded by an approved annotation is `excluded`; one whose business was rated first
+    by another rating is `merged` (kept, not counted)."""
+    rows = ratings.values(field, "level", "excluded", "merged").annotate(n=Count("pk")).order_by()
+    tallies: dict[int | None, Tally] = {}
     for row in rows:
-        counts, excluded = tallies.get(row[field], ({}, 0))
+        counts, excluded, merged = tallies.get(row[field], ({}, 0, 0))
         if row["excluded"]:
             excluded += row["n"]
+        elif row["merged"]:
+            merged += row["n"]
         else:
             counts[row["level"]] = counts.get(row["level"], 0) + row["n"]
-        tallies[row[field]] = (counts, excluded)
+        tallies[row[field]] = (counts, excluded, merged)
     return tallies
+
+
+def same_business_ratings(rating: Rating) -> dict[str, Any]:
+    """For a rating's page: the other ratings of its business, the one that counts and
+    whether it is this one (same_business_ratings = first_counts, 000 §五(五)4(1))."""
+    from cases.models import Case
+
+    visit = rating.ticket_id
+    if visit is None and rating.case_id is not None:
+        visit = Case.objects.filter(pk=rating.case_id).values_list("ticket_id", flat=True).first()
+    if visit is None:
+        return {"others": [], "counted_pk": None, "counts_this": False}
+    group = list(
+        Rating.objects.filter(Q(ticket_id=visit) | Q(case__ticket_id=visit))
+        .with_scoring()
+        .order_by("rated_at", "pk")
+    )
+    counted = next((r.pk for r in group if not r.excluded and not r.merged), None)
+    return {
+        "others": [r for r in group if r.pk != rating.pk],
+        "counted_pk": counted,
+        "counts_this": counted == rating.pk,
+    }
 
 
 def staff_label(staff: Staff) -> str:
@@ -134,8 +167,9 @@ def citizen_scores(*, start: date, end: date, by: Literal["staff", "window", "br
     scores = [
         citizen_score(
             params=rules.params,
-            counts=tallies.get(unit_id, ({}, 0))[0],
-            excluded=tallies.get(unit_id, ({}, 0))[1],
+            counts=tallies.get(unit_id, NO_TALLY)[0],
+            excluded=tallies.get(unit_id, NO_TALLY)[1],
+            merged=tallies.get(unit_id, NO_TALLY)[2],
             unit_id=unit_id,
             unit_label=label,
             rules_ref=rules.ref,
@@ -143,12 +177,13 @@ def citizen_scores(*, start: date, end: date, by: Literal["staff", "window", "br
         for unit_id, label in _units(by, ids)
     ]
     if None in tallies:  # ratings whose staff (or window) was not recorded
-        counts, excluded = tallies[None]
+        counts, excluded, merged = tallies[None]
         scores.append(
             citizen_score(
                 params=rules.params,
                 counts=counts,
                 excluded=excluded,
+                merged=merged,
                 unit_id=None,
                 unit_label="（未记录）",
                 rules_ref=rules.ref,
@@ -175,7 +210,7 @@ def citizen_score_for(
     field, unit = given[0]
     rules = rules_in_force(RuleKind.WINDOW_SCORE, end)
     ratings = _period_ratings(start, end).filter(**{f"{field}_id": unit.pk})
-    counts, excluded = _tallies(ratings, field).get(unit.pk, ({}, 0))
+    counts, excluded, merged = _tallies(ratings, field).get(unit.pk, NO_TALLY)
     if isinstance(unit, Staff):
         label = staff_label(unit)
     elif isinstance(unit, Window):
@@ -186,6 +221,7 @@ def citizen_score_for(
         params=rules.params,
         counts=counts,
         excluded=excluded,
+        merged=merged,
         unit_id=unit.pk,
         unit_label=label,
         rules_ref=rules.ref,
@@ -356,7 +392,7 @@ def disclosure_rows(*, start: date, end: date) -> list[DisclosureRow]:
 
     ratings = (
         Rating.objects.filter(rated_on__gte=start, rated_on__lte=end)
-        .filter(~_excluded_subquery())
+        .counted()
         .values("branch_id", "rated_on__year", "rated_on__month", "level")
         .annotate(n=Count("pk"))
         .order_by()

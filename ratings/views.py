@@ -195,6 +195,7 @@ def rating_list(request: HttpRequest) -> HttpResponse:
     qs = (
         Rating.objects.visible_to(request.user)
         .filter(rated_on__gte=period.start, rated_on__lte=period.end)
+        .with_scoring()
         .select_related("branch", "window", "staff")
         .prefetch_related("annotations")
         .order_by("-rated_at", "-pk")
@@ -346,6 +347,7 @@ def rating_detail(request: HttpRequest, pk: int) -> HttpResponse:
             a.status in (AnnotationStatus.PROPOSED, AnnotationStatus.APPROVED) for a in annotations
         ),
         "follow_up": getattr(rating, "follow_up", None),
+        "same_business": selectors.same_business_ratings(rating),
         "may_annotate": may_annotate,
         "annotate_form": annotate_form,
         "decide_form": decide_form,

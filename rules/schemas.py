@@ -124,6 +124,10 @@ class WindowScoreParams(RuleParams):
     uninspected_counts_full_weight: bool
     uninspected_flag: Text
     min_inspections_per_year: int = Field(ge=0)
+    # 000 §五(五)4(1) "每次业务办理后的评价": a visit and the case accepted from it are one
+    # business, scored by one rating — the first one given (the other is kept, not
+    # counted). Defaulted so rule sets stored before the field existed read it the same way.
+    same_business_ratings: Literal["first_counts"] = "first_counts"
 
     @model_validator(mode="after")
     def _consistent(self) -> WindowScoreParams:
@@ -560,6 +564,10 @@ class HotlineCallbackParams(RuleParams):
     score_decimals: int = Field(ge=0, le=4)
     surveys: list[Survey]
     reason_required_levels: list[Literal["very_satisfied", "satisfied", "dissatisfied"]]
+    # 004 §五 一 "对每笔提取、贷款进行回访": a visit whose service was accepted as a case is
+    # one 笔 with it, called back once — as the case, when it is completed. Defaulted so
+    # rule sets stored before the field existed read it the same way.
+    visit_with_case: Literal["case_called_back"] = "case_called_back"
 
     @model_validator(mode="after")
     def _consistent(self) -> HotlineCallbackParams:

@@ -201,6 +201,7 @@ SCHEDULED = {
     "supervision_facilities",
     "ratings_sweep",
     "ratings_push",
+    "appraisal_sweep",
 }
 
 

@@ -70,7 +70,7 @@ from ratings.models.choices import (
 )
 from ratings.models.follow_ups import FOLLOWUP_TRANSITIONS, FollowUp, FollowUpEvent, FollowUpQuerySet
 from ratings.models.push import PushBatch, PushItem
-from ratings.models.ratings import Rating, RatingQuerySet, RatingToken
+from ratings.models.ratings import Rating, RatingQuerySet, RatingToken, excluded_q, merged_q
 from ratings.models.surveys import (
     SURVEY_TRANSITIONS,
     SurveyResponse,
@@ -127,4 +127,6 @@ __all__ = [
     "SurveyStatus",
     "SurveyTarget",
     "Verdict",
+    "excluded_q",
+    "merged_q",
 ]

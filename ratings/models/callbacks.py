@@ -36,7 +36,8 @@ class HotlineCallback(models.Model):
     """A 12329 callback (004 §五 一：12329服务热线对每笔提取、贷款进行回访): the citizen is asked
     about the branch staff's 服务态度 and 办事效率 (非常满意/满意/不满意), whether they had to
     come back (是否跑回头路) or were asked for favours (是否索拿卡要), and for comments. Created
-    for every completed withdrawal and loan case (and visit, while cases are not recorded);
+    for every completed withdrawal and loan 笔: the case, or the visit when its service was
+    not accepted as a case (one 笔, one callback — yiyang-hotline-callback `visit_with_case`);
     the hotline operators (业务管理处, which runs the 12329 line, 000 §五(四)4) work the list.
     Branches and staff are ranked by the score of the hotline_callback rule set."""
 

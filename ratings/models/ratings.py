@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models.functions import Coalesce
 
 from org.models import Branch, Category, Department, Staff, Window
 from ratings.models.base import ImmutableModel, ImmutableQuerySet
@@ -81,9 +82,42 @@ class RatingQuerySet(ImmutableQuerySet):
         scope = branch_scope(user)
         return self if scope is None else self.filter(branch_id__in=scope)
 
+    def with_scoring(self) -> RatingQuerySet:
+        """Annotated with `excluded` (an approved 误评/恶意评价 annotation) and `merged`
+        (another rating of the same business came first and counts: handan-2021-window-score
+        `same_business_ratings = first_counts`, 000 §五(五)4(1)). A rating counts for the
+        score when it is neither."""
+        return self.annotate(
+            excluded=excluded_q(), merged=ExpressionWrapper(merged_q(), output_field=models.BooleanField())
+        )
+
     def counted(self) -> RatingQuerySet:
-        """Ratings that count for the score: no approved mistaken/malicious annotation."""
-        return self.exclude(annotations__status=AnnotationStatus.APPROVED)
+        """Ratings that count for the score: no approved mistaken/malicious annotation, and
+        not a later rating of a business already rated (one business, one rating)."""
+        return self.filter(~excluded_q(), ~merged_q())
+
+
+def excluded_q(ref: str = "pk") -> Exists:
+    """An approved mistaken/malicious annotation takes the rating (at `ref`) out of the score."""
+    from ratings.models.annotations import RatingAnnotation
+
+    return Exists(RatingAnnotation.objects.filter(rating_id=OuterRef(ref), status=AnnotationStatus.APPROVED))
+
+
+def merged_q() -> Q:
+    """Whether an EARLIER rating of the same business exists that is not excluded: then this
+    rating is kept but not counted (000 §五(五)4(1) 每次业务办理后的评价 — one business, one
+    rating, the first given counts; handan-2021-window-score `same_business_ratings`). A
+    business is a visit together with every case accepted from it (`Case.ticket`); a case
+    not accepted from a visit (mail, online) and a visit without a case are each their own.
+    The earlier rating may lie in an earlier period: it counted there. Two indexed
+    look-ups per rating (the visit's rating by ticket, the cases' ratings by ticket)."""
+    visit = Coalesce(OuterRef("ticket_id"), OuterRef("case__ticket_id"))
+    earlier = Q(rated_at__lt=OuterRef("rated_at")) | Q(rated_at=OuterRef("rated_at"), pk__lt=OuterRef("pk"))
+    counted = ~excluded_q()
+    same_visit = Rating.objects.filter(ticket_id=visit).filter(earlier).filter(counted)
+    same_cases = Rating.objects.filter(case__ticket_id=visit).filter(earlier).filter(counted)
+    return Q(Exists(same_visit)) | Q(Exists(same_cases))
 
 
 class Rating(ImmutableModel):

@@ -42,11 +42,24 @@ def _callback_create(*, actor: Actor, at: datetime, rules_ref: str, **fields: An
     return callback
 
 
+def visit_became_case(ticket: Ticket) -> bool:
+    """Whether the service of this visit was accepted as a case that goes on to its
+    decision (not refused, not withdrawn): then the visit and the case are one 笔 of 004
+    §五 一 and the case, not the visit, is called back (yiyang-hotline-callback
+    `visit_with_case = "case_called_back"`)."""
+    from cases.models import CaseStatus
+
+    ended = (CaseStatus.REJECTED, CaseStatus.WITHDRAWN, CaseStatus.REVIEW)
+    return ticket.cases.exclude(status__in=ended).exists()
+
+
 def callback_create_for_ticket(
     *, actor: Actor, ticket: Ticket, phone: str = "", at: datetime | None = None
 ) -> HotlineCallback | None:
     """A 12329 callback for a completed visit of a category the rule set calls back
-    (withdrawal and loan, 004 §五 一). None for other categories; the existing one if any.
+    (withdrawal and loan, 004 §五 一). None for other categories, and None for a visit
+    whose service was accepted as a case (the case is called back instead: one 笔, one
+    callback); the existing one if any.
     The phone comes from the visit's appointment when it was booked online; otherwise the
     operator enters it from the core business system before calling."""
     from queueing.models import TicketStatus
@@ -60,6 +73,11 @@ def callback_create_for_ticket(
     existing = HotlineCallback.objects.filter(ticket=ticket).first()
     if existing is not None:
         return existing
+    if rules.params.visit_with_case == "case_called_back" and visit_became_case(ticket):
+        # One 笔, one callback (visit_with_case = "case_called_back"): the case accepted
+        # from this visit is called back when it is completed (already, for a case
+        # completed during the visit).
+        return None
     appointment = getattr(ticket, "appointment", None)
     phone = clean_phone(phone) or (appointment.mobile if appointment is not None else "")
     finished = ticket.finished_at or at
@@ -89,7 +107,9 @@ def callback_create_for_case(
     *, actor: Actor = "system:cases", case: Case, at: datetime | None = None
 ) -> HotlineCallback | None:
     """A 12329 callback for a completed withdrawal or loan case (004 §五 一: every one).
-    The cases app reaches it (through `case_completed`) when a case is completed."""
+    The cases app reaches it (through `case_completed`) when a case is completed. A case
+    accepted from a visit that already has its callback gets none of its own (the
+    visit's is returned): one 笔, one callback, whichever came first."""
     at = at or clock.now()
     finished = case.decided_at or at
     rules = rules_in_force(RuleKind.HOTLINE_CALLBACK, clock.local_date(finished))
@@ -98,6 +118,13 @@ def callback_create_for_case(
     existing = HotlineCallback.objects.filter(case=case).first()
     if existing is not None:
         return existing
+    if case.ticket_id is not None:
+        # The visit it was accepted from already has the 笔's callback (its case was
+        # refused when the visit ended and accepted on review, or the callback predates
+        # the one-callback rule): the same business is not called back twice.
+        visit_callback = HotlineCallback.objects.filter(ticket_id=case.ticket_id).first()
+        if visit_callback is not None:
+            return visit_callback
     phone = ""
     for candidate in (case.agent_phone, case.applicant_phone):
         try:
