@@ -134,11 +134,13 @@ def ticket_rows(
     now: datetime | None = None,
     alias: str | None = None,
     window_time: bool = True,
+    targets: dict[date, int] | None = None,
 ) -> DayRows:
     """The ticket, histogram and window rows of `days` computed from the source tables.
     `alias` is the database to read (default: the reporting replica; the live dashboard
-    reads the primary); without `window_time` the signed-in and paused time of the windows
-    is not computed (the dashboard does not show it)."""
+    reads the primary). Without `window_time` neither the windows' signed-in, paused and
+    busy time nor the transfers are counted (the dashboard shows neither). `targets` gives
+    the wait target in seconds per day when the caller has already read the rule set."""
     days = sorted(set(days))
     out = DayRows()
     if not days:
@@ -146,7 +148,8 @@ def ticket_rows(
     alias = alias or reporting_alias()
     now = now or clock.now()
     tz = timezone.get_current_timezone()
-    targets, out.rules_refs = _targets(days)
+    if targets is None:
+        targets, out.rules_refs = _targets(days)
 
     tickets = Ticket.objects.using(alias).filter(_day_filter("service_date", days))
     if branch_ids is not None:
@@ -220,6 +223,8 @@ def ticket_rows(
             busy[(day, window_id, staff_id)] += max(0.0, float(busy_s))
         _add(out.tickets, key, TICKET_MEASURES, **values)
 
+    if not window_time:
+        return out
     # Transfers (多窗联办) are events: credited to the window that transferred the ticket.
     transfers = TicketEvent.objects.using(alias).filter(
         action=TicketAction.TRANSFER, ticket__in=tickets.values("pk")
@@ -240,8 +245,7 @@ def ticket_rows(
             transferred=1,
         )
 
-    if window_time:
-        _window_rows(out, days, branch_ids=branch_ids, busy=busy, now=now, alias=alias)
+    _window_rows(out, days, branch_ids=branch_ids, busy=busy, now=now, alias=alias)
     return out
 
 
