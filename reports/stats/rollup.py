@@ -18,13 +18,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import DateTimeField, FloatField, Func, Q, Value
+from django.db.models import Case, DateTimeField, FloatField, Func, Q, Value, When
 from django.db.models.functions import Coalesce, ExtractHour
 from django.utils import timezone
 
 from common import clock
 from common.db import reporting_alias
 from queueing.models import (
+    IN_LINE,
     Ticket,
     TicketAction,
     TicketEvent,
@@ -163,8 +164,14 @@ def ticket_rows(
         _first_call=figures.first_call(),
         _hour=ExtractHour("taken_at", tzinfo=tz),
         _wait=Seconds("_first_call", "taken_at"),
+        # Until the first call, or leaving the line, or now for a ticket still in it.
         _elapsed=Seconds(
-            Coalesce("_first_call", "finished_at", Value(now, output_field=DateTimeField())), "taken_at"
+            Coalesce(
+                "_first_call",
+                "finished_at",
+                Case(When(status__in=IN_LINE, then=Value(now, output_field=DateTimeField()))),
+            ),
+            "taken_at",
         ),
         _service=Seconds("finished_at", Coalesce("started_at", "called_at")),
         _busy=Seconds(Coalesce("finished_at", Value(now, output_field=DateTimeField())), "called_at"),
