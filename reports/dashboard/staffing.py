@@ -23,6 +23,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery
@@ -35,8 +36,10 @@ from queueing.models import Ticket, TicketStatus, WindowEvent, WindowStatus
 from queueing.params import queue_rules
 from reports.dashboard import erlang
 from reports.figures import QueueFigures, percent_number, percent_text
+from reports.models import RollupKind, TicketRollup
+from reports.stats import rollup
 from reports.stats.filters import StatsFilter
-from reports.stats.selectors import QueueData
+from reports.stats.selectors.reading import Aggregates
 
 # The office plans the windows of every hall; a head plans their own; leaders decide.
 STAFFING_ROLES = (Role.HEAD, Role.OFFICE, Role.LEADER, Role.ADMIN)
@@ -368,9 +371,20 @@ def _reached(branch: Branch, start: date, end: date) -> dict[tuple[int, ...], Qu
     last = min(end - timedelta(days=1), today)
     if last < start:
         return {}
-    data = QueueData(StatsFilter(start=start, end=last, today=today, branch=branch))
+    # The statistics' ticket aggregates (stored days + live days); the windows' time and the
+    # transfers are not needed for the share, so the live days skip them.
+    tickets = Aggregates(
+        StatsFilter(start=start, end=last, today=today, branch=branch),
+        kind=RollupKind.TICKETS,
+        model=TicketRollup,
+        date_field="service_date",
+        dims=rollup.TICKET_DIMS,
+        measures=rollup.TICKET_MEASURES,
+        live_table="tickets",
+    )
+    live = tickets.live_rows(partial(rollup.ticket_rows, window_time=False))
     out: dict[tuple[int, ...], QueueFigures] = {(): QueueFigures()}
-    for (weekday, hour), m in data.by("weekday", "hour").items():
+    for (weekday, hour), m in tickets.grouped(("weekday", "hour"), live).items():
         figures = QueueFigures(dict(m))
         out[(weekday + 1, hour)] = figures
         out[()].add(figures)
