@@ -292,7 +292,8 @@ def week_figures(branch: Branch, week_start: date, *, include_complaint_text: bo
 
 def _queue(f: WeekFigures, stats: StatsFilter | None, first: date, last: date) -> None:
     try:
-        rules = rules_in_force(RuleKind.QUEUE, last)
+        # The rule set in force at the end of the period, as the statistics read it.
+        rules = rules_in_force(RuleKind.QUEUE, stats.end if stats is not None else last)
         params = rules.params
         assert isinstance(params, QueueParams)
         f.target_minutes = params.wait_target_minutes
