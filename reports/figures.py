@@ -231,6 +231,10 @@ class QueueFigures:
     service_hist: dict[int, int] = field(default_factory=dict)
 
     def __getitem__(self, name: str) -> int:
+        # A measure by name; anything else is a KeyError, so that a template's
+        # `figures.target_base` falls through to the attribute.
+        if name not in TICKET_MEASURES:
+            raise KeyError(name)
         return self.values.get(name, 0)
 
     taken = property(lambda self: self["taken"])
@@ -327,6 +331,8 @@ class CaseFigures:
     values: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CASE_MEASURES, 0))
 
     def __getitem__(self, name: str) -> int:
+        if name not in CASE_MEASURES:
+            raise KeyError(name)
         return self.values.get(name, 0)
 
     @property

@@ -282,6 +282,7 @@ def test_the_office_leaders_and_administrators_see_any_branch(history, client, u
     # target: below the model, not short (issue 14.10).
     assert "09:00–10:00" in page and "少 2.0，已达标" in page and "缺 2.0" not in page
     assert "按“按业务分别排队”计算" in page and 'id="staffing-reached" class="dash-green">100.0%<' in page
+    assert "（65/65，目标 80%" in page  # every ticket of the four weeks within the target
     assert client.get(reverse("reports_staffing"), {"branch": "WA01"}).status_code == 200
     pooled = client.get(
         reverse("reports_staffing"), {"branch": "HD01", "end": "2026-11-23", "model": "pooled"}
