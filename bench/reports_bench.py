@@ -164,9 +164,23 @@ def run_figures(*, start: date, end: date, today: date, runs: int) -> list[Resul
     results: list[Result] = []
     _ = Role
 
+    # The definitions of reports/figures.py, written out in SQL over a CTE `t` of the
+    # period's tickets with their first call (the first 叫号 event, else called_at).
     called = "status IN ('called','serving','done','no_show') AND called_at IS NOT NULL"
-    wait = "GREATEST(0, EXTRACT(EPOCH FROM called_at - queued_at))"
+    counted = "first_call IS NOT NULL AND status NOT IN ('no_show','cancelled')"
+    wait = "GREATEST(0, EXTRACT(EPOCH FROM first_call - taken_at))"
+    elapsed = (
+        "EXTRACT(EPOCH FROM COALESCE(first_call, finished_at,"
+        " CASE WHEN status IN ('waiting','transferred') THEN now() END) - taken_at)"
+    )
+    past = f"NOT ({counted}) AND {elapsed} > %(target)s"
     service = "GREATEST(0, EXTRACT(EPOCH FROM finished_at - COALESCE(started_at, called_at)))"
+    with_t = """WITH t AS (
+        SELECT q.*, COALESCE(
+            (SELECT min(e.at) FROM queueing_ticketevent e WHERE e.ticket_id = q.id AND e.action = 'call'),
+            q.called_at) AS first_call
+        FROM queueing_ticket q WHERE q.service_date BETWEEN %(start)s AND %(end)s)"""
+    period = {"start": start, "end": end, "target": target}
 
     # 1. Ticket counts.
     ours_ms, totals = timed(lambda: selectors.queue_totals(f), runs)
@@ -186,11 +200,13 @@ def run_figures(*, start: date, end: date, today: date, runs: int) -> list[Resul
     # 2. Average wait and service, share within target.
     hand_ms, rows = timed(
         lambda: sql(
-            f"""SELECT avg({wait}) FILTER (WHERE {called}),
+            f"""{with_t}
+                SELECT avg({wait}) FILTER (WHERE {counted}),
                        avg({service}) FILTER (WHERE status='done' AND finished_at IS NOT NULL),
-                       count(*) FILTER (WHERE {called} AND {wait} <= %s)::float / NULLIF(count(*) FILTER (WHERE {called}), 0)
-                FROM queueing_ticket WHERE service_date BETWEEN %s AND %s""",
-            [target, start, end],
+                       count(*) FILTER (WHERE {counted} AND {wait} <= %(target)s)::float
+                         / NULLIF(count(*) FILTER (WHERE {counted}) + count(*) FILTER (WHERE {past}), 0)
+                FROM t""",
+            period,
         ),
         runs,
     )
@@ -213,10 +229,11 @@ def run_figures(*, start: date, end: date, today: date, runs: int) -> list[Resul
     # 3. 90th percentile of the wait (exact to the one-minute bucket).
     hand_ms, rows = timed(
         lambda: sql(
-            f"""SELECT percentile_disc(0.9) WITHIN GROUP (ORDER BY {wait}),
+            f"""{with_t}
+                SELECT percentile_disc(0.9) WITHIN GROUP (ORDER BY {wait}) FILTER (WHERE {counted}),
                        percentile_disc(0.9) WITHIN GROUP (ORDER BY {service}) FILTER (WHERE status='done' AND finished_at IS NOT NULL)
-                FROM queueing_ticket WHERE service_date BETWEEN %s AND %s AND {called}""",
-            [start, end],
+                FROM t""",
+            period,
         ),
         runs,
     )
@@ -273,9 +290,10 @@ def run_figures(*, start: date, end: date, today: date, runs: int) -> list[Resul
     unit = "date_trunc('month', service_date)::date" if monthly else "service_date"
     hand_ms, rows = timed(
         lambda: sql(
-            f"""SELECT {unit}, count(*), count(*) FILTER (WHERE status='done'), count(*) FILTER (WHERE {called} AND {wait} <= %s)
-                FROM queueing_ticket WHERE service_date BETWEEN %s AND %s GROUP BY 1""",
-            [target, start, end],
+            f"""{with_t}
+                SELECT {unit}, count(*), count(*) FILTER (WHERE status='done'), count(*) FILTER (WHERE {counted} AND {wait} <= %(target)s)
+                FROM t GROUP BY 1""",
+            period,
         ),
         runs,
     )
@@ -309,9 +327,10 @@ def run_figures(*, start: date, end: date, today: date, runs: int) -> list[Resul
     ours_ms, by_staff = timed(lambda: selectors.QueueData(f).by("staff_id"), runs)
     hand_ms, rows = timed(
         lambda: sql(
-            f"""SELECT staff_id, count(*) FILTER (WHERE status='done'), sum(round({wait}))
-                FROM queueing_ticket WHERE service_date BETWEEN %s AND %s AND {called} GROUP BY 1""",
-            [start, end],
+            f"""{with_t}
+                SELECT staff_id, count(*) FILTER (WHERE status='done'), COALESCE(sum(round({wait})) FILTER (WHERE {counted}), 0)
+                FROM t WHERE {called} GROUP BY 1""",
+            period,
         ),
         runs,
     )
@@ -330,9 +349,10 @@ def run_figures(*, start: date, end: date, today: date, runs: int) -> list[Resul
         ours_ms, one = timed(lambda: selectors.queue_totals(fs), runs)
         hand_ms, rows1 = timed(
             lambda: sql(
-                f"""SELECT count(*) FILTER (WHERE status='done'), avg({wait})
-                    FROM queueing_ticket WHERE service_date BETWEEN %s AND %s AND staff_id=%s AND {called}""",
-                [start, end, busiest],
+                f"""{with_t}
+                    SELECT count(*) FILTER (WHERE status='done'), avg({wait}) FILTER (WHERE {counted})
+                    FROM t WHERE staff_id=%(staff)s AND {called}""",
+                {**period, "staff": busiest},
             ),
             runs,
         )
@@ -356,7 +376,8 @@ def run_figures(*, start: date, end: date, today: date, runs: int) -> list[Resul
     ours_ms, by_type = timed(ours_cases, runs)
     hand_ms, rows = timed(
         lambda: sql(
-            """SELECT handling_type, count(*), count(*) FILTER (WHERE status IN ('completed','delivered')), count(*) FILTER (WHERE overdue)
+            """SELECT handling_type, count(*), count(*) FILTER (WHERE status IN ('completed','delivered')),
+                      count(*) FILTER (WHERE status IN ('completed','delivered') AND overdue)
                FROM cases_case WHERE received_on BETWEEN %s AND %s GROUP BY 1""",
             [start, end],
         ),
@@ -369,13 +390,14 @@ def run_figures(*, start: date, end: date, today: date, runs: int) -> list[Resul
         )
     )
 
-    # 11. Overdue reasons.
+    # 11. Overdue reasons (of the cases counted as 超时办结: completed and found overdue).
     def ours_reasons() -> dict[str, int]:
-        qs = selectors.case_queryset(f)
         from django.db.models import Count
 
         from cases.models import OverdueFinding
+        from reports.figures import COMPLETED
 
+        qs = selectors.case_queryset(f).filter(status__in=COMPLETED, overdue=True)
         return dict(
             OverdueFinding.objects.filter(case__in=qs.values("pk"))
             .values_list("code")
@@ -387,7 +409,8 @@ def run_figures(*, start: date, end: date, today: date, runs: int) -> list[Resul
     hand_ms, rows = timed(
         lambda: sql(
             """SELECT f.code, count(*) FROM cases_overduefinding f JOIN cases_case c ON c.id = f.case_id
-               WHERE c.received_on BETWEEN %s AND %s GROUP BY 1""",
+               WHERE c.received_on BETWEEN %s AND %s AND c.status IN ('completed','delivered') AND c.overdue
+               GROUP BY 1""",
             [start, end],
         ),
         runs,

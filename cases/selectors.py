@@ -219,14 +219,25 @@ def _soon_until(today: date, params: CaseTimeLimitParams) -> date:
         return today
 
 
+def due_today_q(today: date) -> Q:
+    """今日到期: on the clock with today's deadline (the worklist and the dashboard)."""
+    return Q(status__in=ON_THE_CLOCK, deadline=today)
+
+
+def overdue_open_q(today: date) -> Q:
+    """已超时: on the clock past the deadline, or found overdue and still open (000 §五(二)5;
+    the worklist and the dashboard)."""
+    return Q(status__in=ON_THE_CLOCK, deadline__lt=today) | Q(overdue=True, status__in=OPEN)
+
+
 def _case_filter(key: str, user: User, today: date, soon_until: date) -> Q | None:
     staff = staff_of(user)
     running = Q(status__in=ON_THE_CLOCK)
     filters: dict[str, Q] = {
         "mine": Q(first_responsible_id=getattr(staff, "pk", 0), status__in=OPEN),
-        "today": running & Q(deadline=today),
+        "today": due_today_q(today),
         "soon": running & Q(deadline__gt=today, deadline__lte=soon_until),
-        "overdue": (running & Q(deadline__lt=today)) | Q(overdue=True, status__in=OPEN),
+        "overdue": overdue_open_q(today),
         "supplement": Q(status=CaseStatus.SUPPLEMENT),
         "joint": Q(status=CaseStatus.JOINT),
         "escalated": Q(status=CaseStatus.ESCALATED),

@@ -226,16 +226,32 @@ def withheld_for(report: Analysis, staff: Staff | None) -> Analysis:
     )
 
 
+def reply_standing(
+    *, replies: int, late_replies: int, status: str, reply_due: date | None, today: date
+) -> tuple[bool, bool]:
+    """(due, on time) of one complaint — the one definition the yearly analysis and the
+    statistics (reports) share: a complaint is due when it has a reply or its reply date
+    has passed unanswered; it is on time when it has replies, every reply was on time, and
+    it is not overdue now."""
+    late_now = status in AWAITING_REPLY and reply_due is not None and reply_due < today
+    due = bool(replies) or late_now
+    return due, bool(replies) and not late_replies and not late_now
+
+
 def _add(q: Quality, c: Complaint, today: date) -> None:
     q.count += 1
     q.valid += c.is_valid
     q.major += c.class_code == ComplaintClass.MAJOR
     replies = c.reply_list  # type: ignore[attr-defined]
-    late_now = c.status in AWAITING_REPLY and c.reply_due is not None and c.reply_due < today
-    if replies or late_now:
-        q.due += 1
-        if replies and all(r.on_time for r in replies) and not late_now:
-            q.on_time += 1
+    due, on_time = reply_standing(
+        replies=len(replies),
+        late_replies=sum(1 for r in replies if not r.on_time),
+        status=c.status,
+        reply_due=c.reply_due,
+        today=today,
+    )
+    q.due += due
+    q.on_time += on_time
     last = _last_follow_up(c)
     if last is not None and last.satisfaction != Satisfaction.UNREACHABLE:
         q.reached += 1

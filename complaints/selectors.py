@@ -251,14 +251,23 @@ def deadline_flags(complaint: Complaint, today: date | None = None) -> list[tupl
     return flags
 
 
+def overdue_q(today: date) -> Q:
+    """逾期未答复: awaiting a reply with the reply date before today (the one definition the
+    lists, the dashboard and the statistics share)."""
+    return Q(status__in=AWAITING_REPLY, reply_due__lt=today)
+
+
+def due_soon_q(today: date) -> Q:
+    """临近时限: awaiting a reply, due today or past the warning day, not yet overdue."""
+    return Q(status__in=AWAITING_REPLY, reply_due__gte=today) & (Q(reply_due=today) | Q(warn_on__lt=today))
+
+
 def overdue(qs: ComplaintQuerySet, today: date) -> ComplaintQuerySet:
-    return qs.filter(status__in=AWAITING_REPLY, reply_due__lt=today)
+    return qs.filter(overdue_q(today))
 
 
 def due_soon(qs: ComplaintQuerySet, today: date) -> ComplaintQuerySet:
-    return qs.filter(status__in=AWAITING_REPLY, reply_due__gte=today).filter(
-        Q(reply_due=today) | Q(warn_on__lt=today)
-    )
+    return qs.filter(due_soon_q(today))
 
 
 # --- Lists ---------------------------------------------------------------------------

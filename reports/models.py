@@ -53,7 +53,8 @@ class TicketRollup(models.Model):
     """One business day of the queue (排队叫号, 000 §四(二)3(1) 叫号系统) per branch, window,
     teller, business category and hour of arrival: tickets taken, called, served, no-shows
     (过号), cancelled and transferred (多窗联办), and the sums of waiting and service time
-    with the count called within the queue rule set's wait target. Hour = the local hour the
+    with the count called within the queue rule set's wait target and the count that
+    passed it without a counted call (reports/figures.py defines each). Hour = the local hour the
     ticket was taken, which is what the peak-hour heat map shows."""
 
     grain = models.CharField("粒度", max_length=1, choices=Grain.choices, default=Grain.DAY)
@@ -75,6 +76,9 @@ class TicketRollup(models.Model):
     wait_n = models.PositiveIntegerField(default=0)
     wait_seconds = models.BigIntegerField(default=0)
     within_target = models.PositiveIntegerField(default=0)
+    past_target = models.PositiveIntegerField(
+        default=0, help_text="未计入等候、但等候已超过目标（仍在等候、超过目标后离开或过号）的号"
+    )
     service_n = models.PositiveIntegerField(default=0)
     service_seconds = models.BigIntegerField(default=0)
 

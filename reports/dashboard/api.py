@@ -76,6 +76,8 @@ class FiguresOut(Schema):
     calls_last_hour: int
     average_wait_minutes: float | None
     within_target_percent: float | None
+    within_target: int
+    past_target: int
     bad_ratings: list[BadRatingOut]
     cases_due_today: int
     cases_overdue: int

@@ -11,7 +11,7 @@ from common import clock
 from common.forms import date_input
 from org.models import Branch
 from reports.dashboard.constants import STAFFING_DEFAULT_WEEKS, STAFFING_WEEK_CHOICES
-from reports.dashboard.staffing import MODEL_BY_CATEGORY, MODEL_LABELS, WEEKDAY_LABELS
+from reports.dashboard.staffing import MODEL_HALL, MODEL_LABELS, WEEKDAY_LABELS
 
 
 class StaffingForm(forms.Form):
@@ -39,10 +39,15 @@ class StaffingForm(forms.Form):
     model = forms.ChoiceField(
         label="窗口分工",
         choices=list(MODEL_LABELS.items()),
-        initial=MODEL_BY_CATEGORY,
+        initial=MODEL_HALL,
         required=False,
-        help_text="按业务分别排队：各业务有自己的窗口；综合柜员合并排队：每个窗口都能办理所有业务",
-        error_messages={"invalid_choice": "窗口分工只能选择“按业务分别排队”或“综合柜员合并排队”。"},
+        help_text=(
+            "按本大厅窗口设置：多数窗口办理多类业务的按综合柜员合并排队，否则按业务分别排队；"
+            "按业务分别排队：各业务有自己的窗口；综合柜员合并排队：每个窗口都能办理所有业务"
+        ),
+        error_messages={
+            "invalid_choice": "窗口分工只能选择“按本大厅窗口设置”“按业务分别排队”或“综合柜员合并排队”。"
+        },
     )
     weekday = forms.TypedChoiceField(
         label="星期",
@@ -63,7 +68,7 @@ class StaffingForm(forms.Form):
         self.default_branch = branches.first()
 
     def clean_model(self) -> str:
-        return self.cleaned_data.get("model") or MODEL_BY_CATEGORY
+        return self.cleaned_data.get("model") or MODEL_HALL
 
     def clean_end(self) -> date:
         end = self.cleaned_data.get("end") or clock.today()

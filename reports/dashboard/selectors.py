@@ -22,20 +22,24 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import Count, Q
 from django.http import Http404
 
 from cases.models import OPEN as CASE_OPEN
 from cases.models import Case
-from cases.selectors import ON_THE_CLOCK
+from cases.selectors import due_today_q, overdue_open_q
 from common import clock
 from common.actors import staff_of
 from complaints.models import AWAITING_REPLY, Complaint
+from complaints.selectors import due_soon_q, overdue_q
 from org.access import branch_scope, has_role, user_roles
 from org.models import Branch, Category, Role, Window
 from queueing.models import ACTIVE_CALL, IN_LINE, Queue, Ticket, TicketStatus, WindowStatus
 from queueing.params import queue_rules
 from ratings.models import Rating
+from reports.figures import QueueFigures, half_up, percent_number
+from reports.stats import rollup
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -120,8 +124,10 @@ class BranchFigures:
     called: int = 0
     calls_last_hour: int = 0
     within_target: int = 0
+    past_target: int = 0
     average_wait_minutes: float | None = None
     within_target_percent: float | None = None
+    queue: QueueFigures = field(default_factory=QueueFigures)
     bad_ratings: list[dict[str, Any]] = field(default_factory=list)
     cases_due_today: int = 0
     cases_overdue: int = 0
@@ -139,16 +145,6 @@ class HallDashboard:
     branches: list[BranchFigures]
     totals: BranchFigures
     complaints_visible: bool
-
-
-def _minutes(value: Any) -> float | None:
-    """An average duration from the database as minutes (a timedelta, or microseconds
-    where the backend returns a number)."""
-    if value is None:
-        return None
-    if isinstance(value, timedelta):
-        return value.total_seconds() / 60
-    return float(value) / 60_000_000
 
 
 def _complaint_scope(user: User) -> Q | None:
@@ -178,14 +174,14 @@ def hall_dashboard(user: User, branches: list[Branch], *, now: datetime | None =
     }
 
     _waiting(figures, ids, today, now)
-    wait_sums = _today_counts(figures, ids, today, now, target)
+    queues = _today_counts(figures, ids, today, now, target * 60)
     _windows(figures, ids)
     _bad_ratings(figures, ids, today)
     _cases(figures, ids, today)
     complaint_scope = _complaint_scope(user)
     unassigned_complaints = _complaints(figures, ids, today, complaint_scope)
 
-    totals = _totals(list(figures.values()), wait_sums, complaint_scope is not None, unassigned_complaints)
+    totals = _totals(list(figures.values()), queues, complaint_scope is not None, unassigned_complaints)
     return HallDashboard(
         now=now,
         today=today,
@@ -264,41 +260,54 @@ def _waiting(figures: dict[int, BranchFigures], ids: list[int], today: date, now
 
 
 def _today_counts(
-    figures: dict[int, BranchFigures], ids: list[int], today: date, now: datetime, target: int
-) -> dict[int, tuple[float, int]]:
-    """Tickets taken, served, no-shows, calls in the last hour and the wait of the
-    tickets called today (叫号时间 − 取号时间, the queue rule set's definition), in one
-    aggregate over today's rows. Returns (sum of wait minutes, called) per branch."""
-    wait = ExpressionWrapper(F("called_at") - F("taken_at"), output_field=DurationField())
-    called = Q(called_at__isnull=False)
-    rows = (
-        Ticket.objects.filter(branch_id__in=ids, service_date=today)
-        .order_by()
-        .values("branch_id")
-        .annotate(
-            taken=Count("pk"),
-            served=Count("pk", filter=Q(status=TicketStatus.DONE)),
-            no_show=Count("pk", filter=Q(status=TicketStatus.NO_SHOW)),
-            called=Count("pk", filter=called),
-            calls_last_hour=Count("pk", filter=Q(called_at__gt=now - timedelta(hours=1), called_at__lte=now)),
-            within=Count("pk", filter=called & Q(called_at__lte=F("taken_at") + timedelta(minutes=target))),
-            average_wait=Avg(wait, filter=called),
-        )
+    figures: dict[int, BranchFigures], ids: list[int], today: date, now: datetime, target_seconds: int
+) -> dict[int, QueueFigures]:
+    """Tickets taken, called, served, no-shows, the wait and the share within the target:
+    today's live rows computed by the statistics' own function (reports/stats/rollup.py,
+    reports/figures.py) on the primary database, so the dashboard shows what the statistics
+    page shows for today. Plus the calls of the last hour (a dashboard figure only)."""
+    live = rollup.ticket_rows(
+        [today],
+        branch_ids=frozenset(ids),
+        now=now,
+        alias=DEFAULT_DB_ALIAS,
+        window_time=False,
+        targets={today: target_seconds},
     )
-    sums: dict[int, tuple[float, int]] = {}
-    for row in rows:
-        fig = figures[row["branch_id"]]
-        fig.taken = row["taken"]
-        fig.served = row["served"]
-        fig.no_show = row["no_show"]
-        fig.called = row["called"]
-        fig.calls_last_hour = row["calls_last_hour"]
-        fig.within_target = row["within"]
-        fig.average_wait_minutes = _minutes(row["average_wait"])
-        if fig.called:
-            fig.within_target_percent = round(100 * fig.within_target / fig.called, 1)
-        sums[row["branch_id"]] = ((fig.average_wait_minutes or 0.0) * fig.called, fig.called)
-    return sums
+    per_branch: dict[int, QueueFigures] = {pk: QueueFigures() for pk in ids}
+    for key, values in live.tickets.items():
+        per_branch[key[2]].add(QueueFigures(values))
+    for key, values in live.buckets.items():
+        hist = per_branch[key[1]]
+        if values["wait_n"]:
+            hist.wait_hist[key[-1]] = hist.wait_hist.get(key[-1], 0) + values["wait_n"]
+        if values["service_n"]:
+            hist.service_hist[key[-1]] = hist.service_hist.get(key[-1], 0) + values["service_n"]
+    calls = dict(
+        Ticket.objects.filter(
+            branch_id__in=ids, service_date=today, called_at__gt=now - timedelta(hours=1), called_at__lte=now
+        )
+        .order_by()
+        .values_list("branch_id")
+        .annotate(n=Count("pk"))
+        .values_list("branch_id", "n")
+    )
+    for pk, queue in per_branch.items():
+        _set_queue(figures[pk], queue)
+        figures[pk].calls_last_hour = calls.get(pk, 0)
+    return per_branch
+
+
+def _set_queue(fig: BranchFigures, queue: QueueFigures) -> None:
+    fig.queue = queue
+    fig.taken = queue.taken
+    fig.served = queue.served
+    fig.no_show = queue.no_show
+    fig.called = queue.called
+    fig.within_target = queue["within_target"]
+    fig.past_target = queue["past_target"]
+    fig.average_wait_minutes = queue.avg_wait
+    fig.within_target_percent = percent_number(queue.within_share)
 
 
 def _windows(figures: dict[int, BranchFigures], ids: list[int]) -> None:
@@ -378,14 +387,13 @@ def _cases(figures: dict[int, BranchFigures], ids: list[int], today: date) -> No
     # The same definitions as the case worklists (cases.selectors): due today = on the
     # clock with today's deadline; overdue = on the clock past it, or already found
     # overdue and still open (000 §五(二)5).
-    on_clock = Q(status__in=ON_THE_CLOCK)
     rows = (
         Case.objects.filter(branch_id__in=ids, status__in=CASE_OPEN)
         .order_by()
         .values("branch_id")
         .annotate(
-            due_today=Count("pk", filter=on_clock & Q(deadline=today)),
-            overdue=Count("pk", filter=(on_clock & Q(deadline__lt=today)) | Q(overdue=True)),
+            due_today=Count("pk", filter=due_today_q(today)),
+            overdue=Count("pk", filter=overdue_open_q(today)),
         )
     )
     for row in rows:
@@ -410,10 +418,7 @@ def _complaints(
         .order_by()
         .values("branch_id")
         .annotate(
-            due_soon=Count(
-                "pk", filter=Q(reply_due__gte=today) & (Q(reply_due=today) | Q(warn_on__lt=today))
-            ),
-            overdue=Count("pk", filter=Q(reply_due__lt=today)),
+            due_soon=Count("pk", filter=due_soon_q(today)), overdue=Count("pk", filter=overdue_q(today))
         )
     )
     unassigned = (0, 0)
@@ -428,7 +433,7 @@ def _complaints(
 
 def _totals(
     rows: list[BranchFigures],
-    wait_sums: dict[int, tuple[float, int]],
+    queues: dict[int, QueueFigures],
     complaints_visible: bool,
     unassigned_complaints: tuple[int, int],
 ) -> BranchFigures:
@@ -452,27 +457,18 @@ def _totals(
             total.longest_wait is None or fig.longest_wait["minutes"] > total.longest_wait["minutes"]
         ):
             total.longest_wait = dict(fig.longest_wait, branch=fig.name)
-        for name in (
-            "waiting",
-            "waiting_priority",
-            "taken",
-            "served",
-            "no_show",
-            "called",
-            "calls_last_hour",
-        ):
+        for name in ("waiting", "waiting_priority", "calls_last_hour"):
             setattr(total, name, getattr(total, name) + getattr(fig, name))
-        total.within_target += fig.within_target
         total.cases_due_today += fig.cases_due_today
         total.cases_overdue += fig.cases_overdue
         total.bad_ratings.extend(dict(r, branch=fig.name) for r in fig.bad_ratings)
     order = {c: i for i, c in enumerate(Category.values)}
     total.queues = sorted(per_category.values(), key=lambda r: order.get(r["category"], 99))
     total.bad_ratings.sort(key=lambda r: r["rated_at"], reverse=True)
-    wait_minutes = sum(s for s, _ in wait_sums.values())
-    if total.called:
-        total.average_wait_minutes = wait_minutes / total.called
-        total.within_target_percent = round(100 * total.within_target / total.called, 1)
+    queue = QueueFigures()
+    for one in queues.values():
+        queue.add(one)
+    _set_queue(total, queue)
     if complaints_visible:
         total.complaints_due_soon = sum(f.complaints_due_soon or 0 for f in rows) + unassigned_complaints[0]
         total.complaints_overdue = sum(f.complaints_overdue or 0 for f in rows) + unassigned_complaints[1]
@@ -503,8 +499,10 @@ def as_json(dashboard: HallDashboard) -> dict[str, Any]:
             "calls_last_hour": fig.calls_last_hour,
             "average_wait_minutes": None
             if fig.average_wait_minutes is None
-            else round(fig.average_wait_minutes, 1),
+            else float(half_up(fig.average_wait_minutes)),
             "within_target_percent": fig.within_target_percent,
+            "within_target": fig.within_target,
+            "past_target": fig.past_target,
             "bad_ratings": fig.bad_ratings,
             "cases_due_today": fig.cases_due_today,
             "cases_overdue": fig.cases_overdue,

@@ -23,6 +23,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery
@@ -34,6 +35,11 @@ from org.models import Branch, Category, Role, Window
 from queueing.models import Ticket, TicketStatus, WindowEvent, WindowStatus
 from queueing.params import queue_rules
 from reports.dashboard import erlang
+from reports.figures import QueueFigures, percent_number, percent_text
+from reports.models import RollupKind, TicketRollup
+from reports.stats import rollup
+from reports.stats.filters import StatsFilter
+from reports.stats.selectors.reading import Aggregates
 
 # The office plans the windows of every hall; a head plans their own; leaders decide.
 STAFFING_ROLES = (Role.HEAD, Role.OFFICE, Role.LEADER, Role.ADMIN)
@@ -46,7 +52,24 @@ SHORT_CATEGORY = {"collection": "归集", "withdrawal": "提取", "loan": "贷�
 # the categories); pooled = every window serves every category (综合柜员, 004 §三).
 MODEL_BY_CATEGORY = "category"
 MODEL_POOLED = "pooled"
-MODEL_LABELS = {MODEL_BY_CATEGORY: "按业务分别排队", MODEL_POOLED: "综合柜员合并排队"}
+MODEL_HALL = "hall"  # as the hall runs its windows: one of the two, from the windows' categories
+MODEL_LABELS = {
+    MODEL_HALL: "按本大厅窗口设置",
+    MODEL_BY_CATEGORY: "按业务分别排队",
+    MODEL_POOLED: "综合柜员合并排队",
+}
+
+
+def hall_model(branch: Branch) -> tuple[str, str]:
+    """How the hall runs its windows, from their categories (docs/staffing.md "One queue or
+    four"): pooled (综合柜员, 004 §三) when more than half of the active windows serve more
+    than one category — a free window then takes whoever waits longest, whatever their
+    business — otherwise each category its own queue. Returns (model, the reason shown)."""
+    windows = [w for w in Window.objects.filter(branch=branch, is_active=True) if w.categories]
+    flexible = sum(1 for w in windows if len(set(w.categories)) > 1)
+    model = MODEL_POOLED if windows and flexible * 2 > len(windows) else MODEL_BY_CATEGORY
+    reason = f"本大厅 {len(windows)} 个窗口中 {flexible} 个办理多类业务，按“{MODEL_LABELS[model]}”计算"
+    return model, reason
 
 
 @dataclass
@@ -73,15 +96,36 @@ class HourAdvice:
     gap: float
     open_service_level: float | None
     categories: list[CategoryHour] = field(default_factory=list)
+    # What the hall actually reached in this hour of this weekday over the period: the share
+    # called within the target (reports/figures.py, the statistics' definition), and whether
+    # it met the rule set's share (None: no ticket to measure).
+    reached: float | None = None
+    reached_base: int = 0
+    met: bool | None = None
 
     @property
     def label(self) -> str:
         return f"{self.hour:02d}:00–{self.hour + 1:02d}:00"
 
     @property
-    def short(self) -> bool:
-        """Fewer windows were open than recommended (by at least half a window)."""
+    def below_model(self) -> bool:
+        """Fewer windows were open than the model recommends (by at least half a window)."""
         return self.gap <= -0.5
+
+    @property
+    def short(self) -> bool:
+        """Short of windows: below the model's recommendation and the hall did not reach its
+        target in this hour (a hall that met its target is not short, whatever the model)."""
+        return self.below_model and self.met is not True
+
+    @property
+    def reached_text(self) -> str:
+        return percent_text(self.reached)
+
+    @property
+    def met_below_model(self) -> bool:
+        """Below the model's recommendation, but the target was reached all the same."""
+        return self.below_model and self.met is True
 
     @property
     def spare(self) -> bool:
@@ -109,13 +153,32 @@ class WeekdayAdvice:
 class StaffingAdvice:
     branch: Branch
     weeks: int
-    model: str
+    model: str  # as asked: hall, category or pooled
     start: date
     end: date  # exclusive
     target_minutes: int
     target_share_percent: int
     rules_ref: str
     weekdays: list[WeekdayAdvice]
+    effective_model: str = MODEL_BY_CATEGORY  # category or pooled: what the recommendation uses
+    model_reason: str = ""
+    reached: QueueFigures = field(default_factory=QueueFigures)  # the whole period
+
+    @property
+    def alternative_model(self) -> str:
+        return MODEL_POOLED if self.effective_model == MODEL_BY_CATEGORY else MODEL_BY_CATEGORY
+
+    @property
+    def reached_share(self) -> float | None:
+        return self.reached.within_share
+
+    @property
+    def reached_text(self) -> str:
+        return percent_text(self.reached.within_share)
+
+    @property
+    def reached_met(self) -> bool | None:
+        return self.reached.target_met(self.target_share_percent)
 
     @property
     def last_day(self) -> date:
@@ -136,13 +199,17 @@ def _minutes(value: Any) -> float | None:
 
 
 def staffing_advice(
-    *, branch: Branch, weeks: int, end: date | None = None, model: str = MODEL_BY_CATEGORY
+    *, branch: Branch, weeks: int, end: date | None = None, model: str = MODEL_HALL
 ) -> StaffingAdvice:
     """The advice for `branch` from the `weeks` full weeks before `end` (exclusive,
     default today: today's half day would bias the averages), with the windows' work
-    shared as `model` says."""
+    shared as `model` says (default: as the hall's windows are set up)."""
     if model not in MODEL_LABELS:
         raise ValueError(f"unknown staffing model {model!r}")
+    if model == MODEL_HALL:
+        effective, reason = hall_model(branch)
+    else:
+        effective, reason = model, f"按所选“{MODEL_LABELS[model]}”计算"
     end = end or clock.today()
     start = end - timedelta(days=7 * weeks)
     rules = queue_rules(end - timedelta(days=1))
@@ -199,6 +266,7 @@ def staffing_advice(
         return category_means.get(category, overall)
 
     open_minutes = _open_window_minutes(branch, start, end, db)
+    reached = _reached(branch, start, end)
 
     opening = branch.opens_at.hour
     closing = branch.closes_at.hour + (1 if branch.closes_at.minute else 0)
@@ -248,12 +316,13 @@ def staffing_advice(
             )
             opened = sum(open_minutes.get((d, hour), 0.0) for d in days) / 60 / n_days
             by_category = sum(c.recommended for c in categories)
-            recommended = pooled if model == MODEL_POOLED else by_category
+            recommended = pooled if effective == MODEL_POOLED else by_category
             open_level = None
             if pooled_service:
                 open_level = erlang.service_level(
                     math.floor(opened + 1e-9), traffic_total, target_wait=target, mean_service=pooled_service
                 )
+            measured = reached.get((weekday, hour), QueueFigures())
             rows.append(
                 HourAdvice(
                     hour=hour,
@@ -267,6 +336,9 @@ def staffing_advice(
                     gap=opened - recommended,
                     open_service_level=open_level,
                     categories=categories,
+                    reached=measured.within_share,
+                    reached_base=measured.target_base,
+                    met=measured.target_met(params.wait_target_share_percent),
                 )
             )
         weekdays.append(
@@ -283,7 +355,40 @@ def staffing_advice(
         target_share_percent=params.wait_target_share_percent,
         rules_ref=rules.ref,
         weekdays=weekdays,
+        effective_model=effective,
+        model_reason=reason,
+        reached=reached.get((), QueueFigures()),
     )
+
+
+def _reached(branch: Branch, start: date, end: date) -> dict[tuple[int, ...], QueueFigures]:
+    """The queue figures the hall actually reached, per (ISO weekday, hour of taking) and
+    for the whole period (key ()), read through the statistics (stored and live days) so
+    the share within the target is the one the 运营统计 page shows."""
+    if end <= start:
+        return {}
+    today = clock.today()
+    last = min(end - timedelta(days=1), today)
+    if last < start:
+        return {}
+    # The statistics' ticket aggregates (stored days + live days); the windows' time and the
+    # transfers are not needed for the share, so the live days skip them.
+    tickets = Aggregates(
+        StatsFilter(start=start, end=last, today=today, branch=branch),
+        kind=RollupKind.TICKETS,
+        model=TicketRollup,
+        date_field="service_date",
+        dims=rollup.TICKET_DIMS,
+        measures=rollup.TICKET_MEASURES,
+        live_table="tickets",
+    )
+    live = tickets.live_rows(partial(rollup.ticket_rows, window_time=False))
+    out: dict[tuple[int, ...], QueueFigures] = {(): QueueFigures()}
+    for (weekday, hour), m in tickets.grouped(("weekday", "hour"), live).items():
+        figures = QueueFigures(dict(m))
+        out[(weekday + 1, hour)] = figures
+        out[()].add(figures)
+    return out
 
 
 def _open_window_minutes(branch: Branch, start: date, end: date, db: str) -> dict[tuple[date, int], float]:
@@ -339,16 +444,18 @@ def chart_data(advice: StaffingAdvice) -> dict[str, Any]:
     """What dashboard.js draws: per weekday the hours and the three series."""
     return {
         "target": f"{advice.target_minutes} 分钟内叫号占比 ≥ {advice.target_share_percent}%",
-        "model": MODEL_LABELS[advice.model],
-        "alternative": MODEL_LABELS[MODEL_POOLED if advice.model == MODEL_BY_CATEGORY else MODEL_BY_CATEGORY],
+        "model": MODEL_LABELS[advice.effective_model],
+        "alternative": MODEL_LABELS[advice.alternative_model],
         "weekdays": {
             str(w.weekday): {
                 "label": w.label,
                 "hours": [f"{h.hour:02d}:00" for h in w.hours],
                 "recommended": [h.recommended for h in w.hours],
                 "alternative": [
-                    h.pooled if advice.model == MODEL_BY_CATEGORY else h.by_category for h in w.hours
+                    h.pooled if advice.effective_model == MODEL_BY_CATEGORY else h.by_category
+                    for h in w.hours
                 ],
+                "reached": [None if h.reached is None else percent_number(h.reached) for h in w.hours],
                 "open": [round(h.open_windows, 1) for h in w.hours],
                 "arrivals": [round(h.arrivals, 1) for h in w.hours],
             }

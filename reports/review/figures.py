@@ -1,14 +1,15 @@
 """The figures of one hall's week for the weekly review (000 §二(一)4 "做好工作总结"):
 queue, appointments, cases, ratings, complaints, supervision and the suggestions
-people left, each an aggregate query bounded by the branch and the week (a week of
-one hall is small; nothing here reads the whole history).
+people left, each bounded by the branch and the week.
 
-Definitions (the queue rule set's interpretation, rules/bundled/product-queue.toml):
-the wait of a ticket is its first call minus its taking (or appointment check-in);
-no-shows and cancelled tickets are not counted in waits. The 90th percentile is the
-nearest-rank percentile: the smallest wait that at least 90 % of the counted tickets
-did not exceed. The service target is "wait_target_share_percent % called within
-wait_target_minutes".
+Every figure that the statistics pages also show (tickets, waits, the share within the
+target, appointments, cases received and their outcome, ratings, complaints received)
+is read through the statistics' own functions for the branch and the week
+(reports/stats/selectors: queue_figures, appointment_figures, case_figures,
+rating_figures, complaint_figures), so the pack and the 运营统计 page of the same week and
+branch cannot disagree; the definitions are in reports/figures.py. What only the pack
+shows (cases decided or found overdue in the week, complaints closed and still open at
+its end, follow-ups, supervision, suggestions) is read here.
 """
 
 from __future__ import annotations
@@ -17,20 +18,39 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Q
 
-from cases.models import Case, CaseStatus, OverdueFinding
+from cases.models import Case, OverdueFinding
 from catalog.models import HandlingType
 from common import clock
 from common.db import reporting_alias
 from common.identity import scrub
 from complaints.models import Complaint
 from org.models import Branch
-from queueing.models import Appointment, AppointmentStatus, Ticket, TicketAction, TicketStatus
+from queueing.models import AppointmentStatus
 from ratings.models import FollowUp, FollowUpStatus, HotlineCallback, Rating
+from reports.figures import (
+    COMPLETED,
+    LEVELS,
+    AppointmentFigures,
+    CaseFigures,
+    QueueFigures,
+    RatingFigures,
+    half_up,
+    p90_text,
+    percent_text,
+)
+from reports.stats.filters import StatsFilter
+from reports.stats.selectors import (
+    QueueData,
+    appointment_figures,
+    case_figures,
+    complaint_figures,
+    rating_figures,
+)
 from rules.models import RuleKind
 from rules.schemas import QueueParams
 from rules.selectors import NoRulesInForce, rules_in_force
@@ -78,13 +98,12 @@ def _day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
 
 
 def minutes(value: Fraction | float | None) -> Decimal | None:
-    """Minutes rounded half up to one decimal place."""
-    if value is None:
-        return None
-    return Decimal(str(float(value))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    """Minutes rounded half up to one decimal place (reports.figures.half_up)."""
+    return None if value is None else half_up(value)
 
 
 def nearest_rank(values: list[float], percent: int) -> float | None:
+    """The exact nearest-rank percentile (the tests check the bucket percentile against it)."""
     if not values:
         return None
     ordered = sorted(values)
@@ -92,11 +111,8 @@ def nearest_rank(values: list[float], percent: int) -> float | None:
 
 
 def share_text(part: int, whole: int) -> str:
-    """四舍五入 to one decimal place, "—" when there is nothing to divide."""
-    if not whole:
-        return "—"
-    tenths = (Fraction(part * 1000, whole) + Fraction(1, 2)).__floor__()
-    return f"{tenths // 10}.{tenths % 10}%"
+    """四舍五入 to one decimal place, "—" when there is nothing to divide (reports.figures)."""
+    return percent_text(Fraction(part, whole) if whole else None)
 
 
 @dataclass
@@ -142,20 +158,23 @@ class WeekFigures:
     week_start: date
     days: list[DayRow]
     # queue
+    queue: QueueFigures = field(default_factory=QueueFigures)
     tickets: int = 0
     served: int = 0
     no_shows: int = 0
     cancelled: int = 0
     waits_counted: int = 0
     wait_avg: Decimal | None = None
-    wait_p90: Decimal | None = None
+    wait_p90: int | None = None  # bucket upper edge: 90 % waited less than this (reports.figures)
     within_target: int = 0
+    past_target: int = 0
     target_minutes: int = 0
     target_share_percent: int = 0
     queue_rules_ref: str = ""
     wait_band: int = 0
     wait_bands: list[tuple[str, int]] = field(default_factory=list)
     # appointments
+    appointment_figures: AppointmentFigures = field(default_factory=AppointmentFigures)
     appointments: int = 0
     appointments_checked_in: int = 0
     appointments_late: int = 0
@@ -165,11 +184,13 @@ class WeekFigures:
     cases_received: int = 0
     cases_accepted: int = 0
     cases_by_type: list[tuple[str, int]] = field(default_factory=list)
-    cases_completed: int = 0
+    cases: CaseFigures = field(default_factory=CaseFigures)  # received this week, by outcome
+    cases_completed: int = 0  # decided this week (whenever received)
     cases_completed_overdue: int = 0
     overdue_cases: int = 0
     overdue_reasons: list[tuple[str, int]] = field(default_factory=list)
     # ratings
+    rating: RatingFigures = field(default_factory=RatingFigures)
     ratings: int = 0
     rating_levels: list[tuple[str, int]] = field(default_factory=list)
     bad_ratings: int = 0
@@ -199,26 +220,35 @@ class WeekFigures:
         return week_label(self.week_start)
 
     @property
+    def target_base(self) -> int:
+        """Counted waits plus the tickets that passed the target uncalled (reports.figures)."""
+        return self.queue.target_base
+
+    @property
     def within_target_share(self) -> str:
-        return share_text(self.within_target, self.waits_counted)
+        return percent_text(self.queue.within_share)
 
     @property
     def target_met(self) -> bool | None:
-        if not self.waits_counted:
-            return None
-        return self.within_target * 100 >= self.target_share_percent * self.waits_counted
+        return self.queue.target_met(self.target_share_percent)
+
+    @property
+    def wait_p90_text(self) -> str:
+        return p90_text(self.wait_p90)
 
     @property
     def no_show_share(self) -> str:
-        return share_text(self.no_shows, self.tickets)
+        """过号率 = 过号 ÷ 叫号 (reports.figures)."""
+        return percent_text(self.queue.no_show_rate)
 
     @property
     def appointment_no_show_share(self) -> str:
-        return share_text(self.appointments_no_show, self.appointments)
+        """爽约率 = 爽约 ÷ (签到 + 迟到 + 爽约) (reports.figures)."""
+        return percent_text(self.appointment_figures.no_show_rate)
 
     @property
     def bad_share(self) -> str:
-        return share_text(self.bad_ratings, self.ratings)
+        return percent_text(self.rating.bad_share)
 
     @property
     def grouped_suggestions(self) -> list[tuple[str, str, int, date]]:
@@ -243,19 +273,27 @@ def week_figures(branch: Branch, week_start: date, *, include_complaint_text: bo
     end = week_start + timedelta(days=6)
     start_at, end_at = _day_bounds(week_start, end)
     figures = WeekFigures(branch=branch, week_start=week_start, days=[])
-    _queue(figures, db, week_start, end)
-    _appointments(figures, db, week_start, end)
-    _cases(figures, db, week_start, end, start_at, end_at)
-    _ratings(figures, db, week_start, end, start_at, end_at)
-    _complaints(figures, db, week_start, end, start_at, end_at, include_complaint_text)
+    today = clock.today()
+    # The statistics' filter of the branch and the week so far (a period never ends after today).
+    stats = (
+        StatsFilter(start=week_start, end=min(end, today), today=today, branch=branch)
+        if week_start <= today
+        else None
+    )
+    _queue(figures, stats, week_start, end)
+    _appointments(figures, stats)
+    _cases(figures, db, stats, start_at, end_at)
+    _ratings(figures, db, stats, week_start, end, start_at, end_at)
+    _complaints(figures, db, stats, week_start, end, start_at, end_at, include_complaint_text)
     _supervision(figures, db, week_start, end)
     figures.suggestions.sort(key=lambda s: (s.day, s.source))
     return figures
 
 
-def _queue(f: WeekFigures, db: str, first: date, last: date) -> None:
+def _queue(f: WeekFigures, stats: StatsFilter | None, first: date, last: date) -> None:
     try:
-        rules = rules_in_force(RuleKind.QUEUE, last)
+        # The rule set in force at the end of the period, as the statistics read it.
+        rules = rules_in_force(RuleKind.QUEUE, stats.end if stats is not None else last)
         params = rules.params
         assert isinstance(params, QueueParams)
         f.target_minutes = params.wait_target_minutes
@@ -264,77 +302,60 @@ def _queue(f: WeekFigures, db: str, first: date, last: date) -> None:
         f.queue_rules_ref = rules.ref
     except NoRulesInForce:
         band = 0
-    tickets = Ticket.objects.using(db).filter(
-        branch=f.branch, service_date__gte=first, service_date__lte=last
-    )
-    per_day = {
-        row["service_date"]: row
-        for row in tickets.values("service_date").annotate(
-            taken=Count("id"),
-            served=Count("id", filter=Q(status=TicketStatus.DONE)),
-            no_shows=Count("id", filter=Q(status=TicketStatus.NO_SHOW)),
-        )
-    }
+    per_day: dict[date, dict[str, int]] = {}
+    if stats is not None:
+        data = QueueData(stats)
+        f.queue = data.totals()
+        per_day = {key[0]: m for key, m in data.by("service_date").items()}
     for i in range(7):
         day = first + timedelta(days=i)
         row = per_day.get(day, {})
-        f.days.append(DayRow(day, row.get("taken", 0), row.get("served", 0), row.get("no_shows", 0)))
-    f.tickets = sum(d.taken for d in f.days)
-    f.served = sum(d.served for d in f.days)
-    f.no_shows = sum(d.no_shows for d in f.days)
-    f.cancelled = tickets.filter(status=TicketStatus.CANCELLED).count()
-    waits = [
-        (row["first_call"] - row["taken_at"]).total_seconds() / 60
-        for row in tickets.exclude(status__in=(TicketStatus.NO_SHOW, TicketStatus.CANCELLED))
-        .annotate(first_call=Min("events__at", filter=Q(events__action=TicketAction.CALL)))
-        .filter(first_call__isnull=False)
-        .values("taken_at", "first_call")
-    ]
-    waits = [max(0.0, w) for w in waits]
-    f.waits_counted = len(waits)
-    if waits:
-        f.wait_avg = minutes(Fraction(sum(waits)) / len(waits))
-        f.wait_p90 = minutes(nearest_rank(waits, PERCENTILE))
-    if f.target_minutes:
-        f.within_target = sum(1 for w in waits if w <= f.target_minutes)
+        f.days.append(DayRow(day, row.get("taken", 0), row.get("served", 0), row.get("no_show", 0)))
+    q = f.queue
+    f.tickets, f.served, f.no_shows, f.cancelled = q.taken, q.served, q.no_show, q.cancelled
+    f.waits_counted = q["wait_n"]
+    f.within_target = q["within_target"]
+    f.past_target = q["past_target"]
+    f.wait_avg = minutes(q.avg_wait)
+    f.wait_p90 = q.p90_wait
     f.wait_band = band
     if band:
-        counts = Counter(min(int(w // band), WAIT_BANDS - 1) for w in waits)
+        # Bands of the histogram's buckets (one minute wide below an hour: exact for bands
+        # that divide 60; the last band holds everything beyond).
+        counts: Counter[int] = Counter()
+        for bucket, n in q.wait_hist.items():
+            counts[min(bucket // band, WAIT_BANDS - 1)] += n
         f.wait_bands = [
             (f"{i * band}–{(i + 1) * band}" if i < WAIT_BANDS - 1 else f"≥{i * band}", counts.get(i, 0))
             for i in range(WAIT_BANDS)
         ]
 
 
-def _appointments(f: WeekFigures, db: str, first: date, last: date) -> None:
-    rows = dict(
-        Appointment.objects.using(db)
-        .filter(branch=f.branch, service_date__gte=first, service_date__lte=last)
-        .values_list("status")
-        .annotate(n=Count("id"))
-        .values_list("status", "n")
-    )
-    f.appointments = sum(rows.values())
-    f.appointments_checked_in = rows.get(AppointmentStatus.CHECKED_IN, 0)
-    f.appointments_late = rows.get(AppointmentStatus.LATE, 0)
-    f.appointments_no_show = rows.get(AppointmentStatus.NO_SHOW, 0)
-    f.appointments_cancelled = rows.get(AppointmentStatus.CANCELLED, 0)
+def _appointments(f: WeekFigures, stats: StatsFilter | None) -> None:
+    if stats is None:
+        return
+    figures = f.appointment_figures = appointment_figures(stats)
+    f.appointments = figures.booked
+    f.appointments_checked_in = figures[AppointmentStatus.CHECKED_IN]
+    f.appointments_late = figures[AppointmentStatus.LATE]
+    f.appointments_no_show = figures[AppointmentStatus.NO_SHOW]
+    f.appointments_cancelled = figures[AppointmentStatus.CANCELLED]
 
 
-def _cases(f: WeekFigures, db: str, first: date, last: date, start_at: datetime, end_at: datetime) -> None:
+def _cases(f: WeekFigures, db: str, stats: StatsFilter | None, start_at: datetime, end_at: datetime) -> None:
+    if stats is not None:
+        f.cases = case_figures(stats)
+    f.cases_received = f.cases["received"]
+    first, last = clock.local_date(start_at), clock.local_date(end_at) - timedelta(days=1)
     cases = Case.objects.using(db).filter(branch=f.branch)
-    f.cases_received = cases.filter(received_on__gte=first, received_on__lte=last).count()
     accepted = cases.filter(accepted_on__gte=first, accepted_on__lte=last)
     by_type = dict(
         accepted.values_list("handling_type").annotate(n=Count("id")).values_list("handling_type", "n")
     )
     f.cases_accepted = sum(by_type.values())
     f.cases_by_type = [(label, by_type.get(value, 0)) for value, label in HandlingType.choices]
-    completed = cases.filter(
-        decided_at__gte=start_at,
-        decided_at__lt=end_at,
-        status__in=(CaseStatus.COMPLETED, CaseStatus.DELIVERED, CaseStatus.REVIEW),
-    )
+    # 本周办结: decided in the week (whenever received), completed or delivered (reports.figures).
+    completed = cases.filter(decided_at__gte=start_at, decided_at__lt=end_at, status__in=COMPLETED)
     f.cases_completed = completed.count()
     f.cases_completed_overdue = completed.filter(overdue=True).count()
     findings = OverdueFinding.objects.using(db).filter(
@@ -354,21 +375,24 @@ def _rating_labels(day: date) -> dict[int, str]:
         return {}
 
 
-def _ratings(f: WeekFigures, db: str, first: date, last: date, start_at: datetime, end_at: datetime) -> None:
+def _ratings(
+    f: WeekFigures,
+    db: str,
+    stats: StatsFilter | None,
+    first: date,
+    last: date,
+    start_at: datetime,
+    end_at: datetime,
+) -> None:
     ratings = Rating.objects.using(db).filter(branch=f.branch, rated_on__gte=first, rated_on__lte=last)
-    counts = {
-        row["level"]: row for row in ratings.values("level").annotate(n=Count("id"), label=Min("level_label"))
-    }
+    if stats is not None:
+        f.rating = rating_figures(stats)
     labels = _rating_labels(last)
     f.rating_levels = [
-        (
-            labels.get(level) or (counts[level]["label"] if level in counts else f"{level}级"),
-            counts.get(level, {}).get("n", 0),
-        )
-        for level in (5, 4, 3, 2, 1)
+        (labels.get(level) or f"{level}级", f.rating.by_level.get(level, 0)) for level in LEVELS
     ]
-    f.ratings = sum(n for _, n in f.rating_levels)
-    f.bad_ratings = ratings.filter(is_bad=True).count()
+    f.ratings = f.rating.n
+    f.bad_ratings = f.rating.bad
     states = dict(
         FollowUp.objects.using(db)
         .filter(rating__in=ratings.filter(is_bad=True))
@@ -398,6 +422,7 @@ def _ratings(f: WeekFigures, db: str, first: date, last: date, start_at: datetim
 def _complaints(
     f: WeekFigures,
     db: str,
+    stats: StatsFilter | None,
     first: date,
     last: date,
     start_at: datetime,
@@ -406,7 +431,7 @@ def _complaints(
 ) -> None:
     complaints = Complaint.objects.using(db).filter(branch=f.branch)
     received = complaints.filter(received_on__gte=first, received_on__lte=last)
-    f.complaints_received = received.count()
+    f.complaints_received = complaint_figures(stats).received if stats is not None else 0
     f.complaints_closed = complaints.filter(closed_at__gte=start_at, closed_at__lt=end_at).count()
     # Open at the end of the week: received by then and not closed by then.
     f.complaints_open = (

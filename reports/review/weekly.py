@@ -98,7 +98,9 @@ def _queue(f: WeekFigures, width: float) -> list[Flowable]:
     target = (
         f"服务目标：{f.target_share_percent}% 的号在 {f.target_minutes} 分钟内叫号"
         f"（规则集 {f.queue_rules_ref}）；"
-        f"本周 {f.within_target}/{f.waits_counted} = {f.within_target_share}，"
+        f"本周 {f.within_target}/{f.target_base} = {f.within_target_share}"
+        + (f"（分母含超过目标仍未叫号的 {f.past_target} 个号）" if f.past_target else "")
+        + "，"
         + (
             "达到目标。"
             if f.target_met
@@ -140,11 +142,11 @@ def _queue(f: WeekFigures, width: float) -> list[Flowable]:
             [
                 ("取号", f.tickets),
                 ("办结", f.served),
-                ("过号", f"{f.no_shows}（{f.no_show_share}）"),
+                ("过号（占叫号）", f"{f.no_shows}（{f.no_show_share}）"),
                 ("取消", f.cancelled),
                 ("计入等候的号", f.waits_counted),
                 ("平均等候", _minutes(f.wait_avg)),
-                ("90%的号等候不超过", _minutes(f.wait_p90)),
+                ("90%的号等候少于", "—" if f.wait_p90 is None else f"{f.wait_p90_text} 分钟"),
                 (f"{f.target_minutes}分钟内叫号", f.within_target_share),
             ],
             width,
@@ -159,7 +161,12 @@ def _queue(f: WeekFigures, width: float) -> list[Flowable]:
             numeric=(1, 2, 3),
         ),
         gap(1.5),
-        para("等候时间 = 首次叫号时间 − 取号（或预约签到）时间；过号和取消的号不计入等候。", "note"),
+        para(
+            "等候时间 = 首次叫号时间 − 取号（或预约签到）时间；过号和取消的号不计入平均等候；"
+            "超过目标仍未叫号（仍在等候、超过目标后离开或过号）的号计入目标内叫号率的分母。"
+            "口径与运营统计相同。",
+            "note",
+        ),
     ]
 
 
@@ -177,12 +184,24 @@ def _appointments_and_cases(f: WeekFigures, width: float) -> list[Flowable]:
             width,
         ),
         para("三、办件（限时办结）", "h1"),
+        para("本周收件及其办理结果", "h2"),
         stats(
             [
-                ("收到申请", f.cases_received),
+                ("收件", f.cases["received"]),
+                ("办结", f.cases["completed"]),
+                ("其中超时办结", f.cases["overdue"]),
+                ("未办结", f.cases["open"]),
+                ("不予受理", f.cases["rejected"]),
+                ("撤回", f.cases["withdrawn"]),
+            ],
+            width,
+        ),
+        para("本周办理", "h2"),
+        stats(
+            [
                 ("正式受理", f.cases_accepted),
-                ("办结", f.cases_completed),
-                ("超时办结", f.cases_completed_overdue),
+                ("本周办结", f.cases_completed),
+                ("其中超时", f.cases_completed_overdue),
                 ("新认定超时", f.overdue_cases),
             ],
             width,

@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from reports.figures import QueueFigures, half_up, percent_number
+
 if TYPE_CHECKING:
     from reports.stats.selectors.results import Chart
 
@@ -33,11 +35,11 @@ def _chart(key: str, title: str, option: dict[str, Any], height: int = 320) -> C
 
 
 def _pct(value: float | None) -> float | None:
-    return round(value * 100, 1) if value is not None else None
+    return percent_number(value)
 
 
 def _round(value: float | None, digits: int = 1) -> float | None:
-    return round(value, digits) if value is not None else None
+    return float(half_up(value, digits)) if value is not None else None
 
 
 def daily_trend(
@@ -50,8 +52,9 @@ def daily_trend(
     labels = [f"{d:%Y-%m}" if monthly else f"{d:%m-%d}" for d, _ in trend]
     taken = [m["taken"] if m else 0 for _, m in trend]
     served = [m["served"] if m else 0 for _, m in trend]
-    avg_wait = [_round(m["wait_seconds"] / m["wait_n"] / 60) if m and m["wait_n"] else None for _, m in trend]
-    share = [_pct(m["within_target"] / m["wait_n"]) if m and m["wait_n"] else None for _, m in trend]
+    days = [QueueFigures(m) if m else None for _, m in trend]
+    avg_wait = [_round(q.avg_wait) if q else None for q in days]
+    share = [_pct(q.within_share) if q else None for q in days]
     return _chart(
         "queue_trend",
         "每月取号、办结与等候" if monthly else "每日取号、办结与等候",

@@ -3,15 +3,11 @@
 One function per source computes the rows of `reports.models` for a set of business days
 — in memory, without writing. `reports.stats.services.rollup_day` stores them for a
 closed day; the selectors call the same functions for today (and for any day not rolled
-up yet), so a stored day and a live day are the same arithmetic by construction.
+up yet), and so does the live dashboard for today, so a stored day, a live day and the
+dashboard are the same arithmetic by construction.
 
-Definitions (docs/reports.md):
-* wait = 叫号时间 − 排队时间 (called_at − queued_at) of a ticket that was called; after a
-  transfer (多窗联办) queued_at is the moment of the transfer, so the wait is the wait in
-  the queue the ticket was last called from.
-* service = 结束时间 − 开始办理 (finished_at − started_at, or − called_at when the teller
-  completed without pressing 开始办理) of a served ticket (已办结).
-* within target = wait ≤ wait_target_minutes of the queue rule set in force that day.
+What one ticket adds (wait, within target, past target, service) is defined once in
+reports/figures.py (`ticket_measures`), with the figures read from the sums.
 """
 
 from __future__ import annotations
@@ -22,53 +18,37 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import DateTimeField, FloatField, Func, Q, Value
+from django.db.models import Case, DateTimeField, FloatField, Func, Q, Value, When
 from django.db.models.functions import Coalesce, ExtractHour
 from django.utils import timezone
 
 from common import clock
 from common.db import reporting_alias
 from queueing.models import (
+    IN_LINE,
     Ticket,
     TicketAction,
     TicketEvent,
-    TicketSource,
-    TicketStatus,
     WindowEvent,
     WindowStatus,
 )
+from reports import figures
 from rules.models import RuleKind
 from rules.schemas import QueueParams
 from rules.selectors import rules_in_force
 
-# Histogram buckets, named by the minute they start at: one minute wide below FINE_UNTIL
-# (where nearly every wait and service falls), COARSE_WIDTH minutes wide up to LAST_BUCKET,
-# and LAST_BUCKET holds every time of LAST_BUCKET minutes or more (shown as "≥ 180 分钟").
-# Fewer distinct buckets keep a year of window-level histograms small.
-FINE_UNTIL = 60
-COARSE_WIDTH = 5
-LAST_BUCKET = 180
-
-TICKET_MEASURES = (
-    "taken",
-    "called",
-    "served",
-    "no_show",
-    "cancelled",
-    "transferred",
-    "priority",
-    "appointment",
-    "wait_n",
-    "wait_seconds",
-    "within_target",
-    "service_n",
-    "service_seconds",
-)
+# Buckets, the per-ticket measures and the figures read from them are defined once, in
+# reports/figures.py; the names are kept here for the stored tables' readers.
+FINE_UNTIL = figures.FINE_UNTIL
+COARSE_WIDTH = figures.COARSE_WIDTH
+LAST_BUCKET = figures.LAST_BUCKET
+bucket_of = figures.bucket_of
+bucket_upper = figures.bucket_upper
+TICKET_MEASURES = figures.TICKET_MEASURES
+CALLED = figures.CALLED
 BUCKET_MEASURES = ("wait_n", "service_n")
 WINDOW_MEASURES = ("signed_in_seconds", "paused_seconds", "busy_seconds")
 RATING_MEASURES = ("n", "bad")
-
-CALLED = (TicketStatus.CALLED, TicketStatus.SERVING, TicketStatus.DONE, TicketStatus.NO_SHOW)
 
 
 class Seconds(Func):
@@ -91,24 +71,6 @@ class Seconds(Func):
             arg_joiner=") - julianday(",
             **extra,
         )
-
-
-def bucket_of(seconds: float) -> int:
-    minute = max(0, int(seconds // 60))
-    if minute < FINE_UNTIL:
-        return minute
-    if minute < LAST_BUCKET:
-        return FINE_UNTIL + (minute - FINE_UNTIL) // COARSE_WIDTH * COARSE_WIDTH
-    return LAST_BUCKET
-
-
-def bucket_upper(bucket: int) -> int:
-    """The minute the bucket ends at (exclusive); the last bucket has no end."""
-    if bucket < FINE_UNTIL:
-        return bucket + 1
-    if bucket < LAST_BUCKET:
-        return bucket + COARSE_WIDTH
-    return LAST_BUCKET
 
 
 @dataclass
@@ -167,17 +129,28 @@ def _day_filter(field_name: str, days: list[date]) -> Q:
 
 
 def ticket_rows(
-    days: Iterable[date], *, branch_ids: frozenset[int] | None = None, now: datetime | None = None
+    days: Iterable[date],
+    *,
+    branch_ids: frozenset[int] | None = None,
+    now: datetime | None = None,
+    alias: str | None = None,
+    window_time: bool = True,
+    targets: dict[date, int] | None = None,
 ) -> DayRows:
-    """The ticket, histogram and window rows of `days` computed from the source tables."""
+    """The ticket, histogram and window rows of `days` computed from the source tables.
+    `alias` is the database to read (default: the reporting replica; the live dashboard
+    reads the primary). Without `window_time` neither the windows' signed-in, paused and
+    busy time nor the transfers are counted (the dashboard shows neither). `targets` gives
+    the wait target in seconds per day when the caller has already read the rule set."""
     days = sorted(set(days))
     out = DayRows()
     if not days:
         return out
-    alias = reporting_alias()
+    alias = alias or reporting_alias()
     now = now or clock.now()
     tz = timezone.get_current_timezone()
-    targets, out.rules_refs = _targets(days)
+    if targets is None:
+        targets, out.rules_refs = _targets(days)
 
     tickets = Ticket.objects.using(alias).filter(_day_filter("service_date", days))
     if branch_ids is not None:
@@ -188,8 +161,18 @@ def ticket_rows(
     # Durations and the local hour come from the database as numbers: parsing five
     # timestamps per ticket in Python was most of the cost of a day.
     rows = tickets.annotate(
+        _first_call=figures.first_call(),
         _hour=ExtractHour("taken_at", tzinfo=tz),
-        _wait=Seconds("called_at", "queued_at"),
+        _wait=Seconds("_first_call", "taken_at"),
+        # Until the first call, or leaving the line, or now for a ticket still in it.
+        _elapsed=Seconds(
+            Coalesce(
+                "_first_call",
+                "finished_at",
+                Case(When(status__in=IN_LINE, then=Value(now, output_field=DateTimeField()))),
+            ),
+            "taken_at",
+        ),
         _service=Seconds("finished_at", Coalesce("started_at", "called_at")),
         _busy=Seconds(Coalesce("finished_at", Value(now, output_field=DateTimeField())), "called_at"),
     ).values_list(
@@ -203,6 +186,7 @@ def ticket_rows(
         "priority",
         "_hour",
         "_wait",
+        "_elapsed",
         "_service",
         "_busy",
     )
@@ -216,42 +200,38 @@ def ticket_rows(
         source,
         priority,
         hour,
-        wait,
+        waited,
+        elapsed,
         service,
         busy_s,
     ) in rows.iterator(chunk_size=5000):
         out.source_rows += 1
-        called = status in CALLED and wait is not None
+        called = status in CALLED and waited is not None
         if not called:
             # Waiting, cancelled or transferred-and-not-called-again: no window to credit.
             window_id = None
             staff_id = None
         key = (day, day.weekday(), branch_id, window_id, staff_id, category, hour)
-        values = {
-            "taken": 1,
-            "called": int(called),
-            "served": int(status == TicketStatus.DONE),
-            "no_show": int(status == TicketStatus.NO_SHOW),
-            "cancelled": int(status == TicketStatus.CANCELLED),
-            "priority": int(bool(priority)),
-            "appointment": int(source == TicketSource.APPOINTMENT),
-        }
+        values, wait, served = figures.ticket_measures(
+            status=status,
+            source=source,
+            priority=priority,
+            waited=waited,
+            elapsed=elapsed,
+            service=service,
+            target_seconds=targets[day],
+        )
         bucket_key_base = (day, branch_id, window_id, staff_id, category)
-        if called:
-            wait = max(0.0, round(float(wait), 3))
-            values["wait_n"] = 1
-            values["wait_seconds"] = round(wait)
-            values["within_target"] = int(wait <= targets[day])
+        if wait is not None:
             _add(out.buckets, (*bucket_key_base, bucket_of(wait)), BUCKET_MEASURES, wait_n=1)
-        if status == TicketStatus.DONE and service is not None:
-            service = max(0.0, round(float(service), 3))
-            values["service_n"] = 1
-            values["service_seconds"] = round(service)
-            _add(out.buckets, (*bucket_key_base, bucket_of(service)), BUCKET_MEASURES, service_n=1)
+        if served is not None:
+            _add(out.buckets, (*bucket_key_base, bucket_of(served)), BUCKET_MEASURES, service_n=1)
         if called and window_id is not None and busy_s is not None:
             busy[(day, window_id, staff_id)] += max(0.0, float(busy_s))
         _add(out.tickets, key, TICKET_MEASURES, **values)
 
+    if not window_time:
+        return out
     # Transfers (多窗联办) are events: credited to the window that transferred the ticket.
     transfers = TicketEvent.objects.using(alias).filter(
         action=TicketAction.TRANSFER, ticket__in=tickets.values("pk")

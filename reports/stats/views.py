@@ -15,6 +15,7 @@ from common.db import reporting_alias
 from common.excel import xlsx_response
 from org.access import role_required
 from org.models import Branch, Category, Staff, Window
+from reports.figures import minutes_text, percent_text
 from reports.stats import exports, selectors
 from reports.stats.filters import PERIODS, STATS_ROLES, BadFilter, StatsFilter, parse_filter
 
@@ -23,9 +24,9 @@ def _display(value: Any, fmt: str) -> str:
     if value is None:
         return "—"
     if fmt == "pct":
-        return f"{value * 100:.1f}%"
+        return percent_text(value)
     if fmt in ("min", "hours"):
-        return f"{value:.1f}"
+        return minutes_text(value)
     if fmt == "float":
         return f"{value:.2f}"
     if fmt == "date" and isinstance(value, date):

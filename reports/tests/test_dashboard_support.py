@@ -191,7 +191,9 @@ def synthetic_history(branch: Branch, *, end: date, weeks: int, per_day: int = 1
                     numbers[category] += 1
                     queue = queues[category]
                     taken = at(hour, rng.randrange(start_minute, 60), day=day, second=rng.randrange(60))
-                    called = taken + timedelta(minutes=rng.expovariate(1 / 12))
+                    # People wait longer where the hall is short: Monday's morning peak.
+                    wait_mean = 30 if day.weekday() == 0 and 9 <= hour < 12 else 12
+                    called = taken + timedelta(minutes=rng.expovariate(1 / wait_mean))
                     started = called + timedelta(seconds=40)
                     finished = started + timedelta(minutes=rng.expovariate(1 / _SERVICE[category]))
                     tickets.append(

@@ -29,9 +29,15 @@ def test_it_measures_waits_from_the_first_call_without_no_shows_and_cancelled(we
     f = week_figures(week.hd, MONDAY)
     assert f.waits_counted == 4
     assert f.wait_avg == Decimal("13.8")  # (5 + 25 + 10 + 15) / 4 = 13.75, half up
-    assert f.wait_p90 == Decimal("25.0")
+    # The statistics' P90 (reports/figures.py): the exact nearest rank is 25.0 minutes, in
+    # the bucket [25, 26): "90 % waited less than 26 minutes", as the 运营统计 page says.
+    assert nearest_rank([5, 25, 10, 15], 90) == 25
+    assert (f.wait_p90, f.wait_p90_text) == (26, "26")
     assert (f.target_minutes, f.target_share_percent) == (20, 80)
     assert f.within_target == 3
+    # The no-show was called after 10 minutes and the cancelled ticket left with no time
+    # recorded: neither passed the target, so the share is over the counted waits.
+    assert (f.past_target, f.target_base) == (0, 4)
     assert f.within_target_share == "75.0%"
     assert f.target_met is False
     assert f.wait_bands == [("0–5", 0), ("5–10", 1), ("10–15", 1), ("15–20", 1), ("20–25", 0), ("≥25", 1)]
@@ -46,7 +52,8 @@ def test_it_counts_appointments_cases_ratings_and_follow_up(week):
         1,
         1,
     )
-    assert f.appointment_no_show_share == "33.3%"
+    # 爽约率 over the appointments that came due (checked in, late, no-show), as the statistics.
+    assert f.appointment_no_show_share == "50.0%"
     assert f.ratings == 3
     assert f.rating_levels == [
         ("非常满意", 1),

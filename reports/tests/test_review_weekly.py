@@ -239,7 +239,8 @@ def test_the_pack_prints_the_figures_the_entries_and_masks_phone_numbers(client,
     ):
         assert heading in text, heading
     assert "2026年第12周" in text
-    assert "75.0%" in text and "13.8 分钟" in text and "25.0 分钟" in text
+    # P90 as the statistics read it from the minute buckets: 90 % waited less than 26 minutes.
+    assert "75.0%" in text and "13.8 分钟" in text and "26 分钟" in text
     assert "周一例会布置提取业务高峰应对" in text
     assert "WG-0" in text and "WG-1" not in text
     assert "13831001234" not in text

@@ -85,7 +85,9 @@ def _day_of_tickets(hall, day: date) -> None:
 
 
 # Hand-computed figures of one _day_of_tickets at hall 1 (wait target 20 minutes):
-# waits of called tickets: 5, 15, 25, 40, 20, 0.5 → n 6, sum 105.5 min, within ≤ 20: 5, 15, 20, 0.5 → 4
+# waits counted (called, not a no-show or cancelled — product-queue 等候时间目标): 5, 15, 25,
+# 20, 0.5 → n 5, sum 65.5 min, within ≤ 20: 5, 15, 20, 0.5 → 4; past the target without a
+# counted call: the no-show called after 40 minutes → 1 (the cancelled one left after 3);
 # services of served tickets: 10, 6, 4, 30, 12 → n 5, sum 62 min
 HALL1 = {
     "taken": 7,
@@ -95,9 +97,10 @@ HALL1 = {
     "cancelled": 1,
     "transferred": 1,
     "priority": 1,
-    "wait_n": 6,
-    "wait_seconds": 6330,
+    "wait_n": 5,
+    "wait_seconds": 3930,
     "within_target": 4,
+    "past_target": 1,
     "service_n": 5,
     "service_seconds": 3720,
 }
@@ -115,8 +118,9 @@ HALL1 = {
                 "served": 3,
                 "no_show": 1,
                 "transferred": 1,
-                "wait_n": 4,
+                "wait_n": 3,
                 "within_target": 2,
+                "past_target": 1,
             },
         ),
         (
@@ -138,11 +142,12 @@ def test_the_queue_figures_of_a_live_day_match_the_hand_computed_ones(hall, filt
 def test_the_averages_percentiles_and_target_share_are_read_from_the_totals(hall):
     _day_of_tickets(hall, TODAY)
     totals = selectors.queue_totals(_filter(hall, start=TODAY, branch=hall["branch"]))
-    assert totals.avg_wait == pytest.approx(105.5 / 6)
+    assert totals.avg_wait == pytest.approx(65.5 / 5)
     assert totals.avg_service == pytest.approx(62 / 5)
+    # 4 within the target of 5 counted waits and 1 no-show called after the target
     assert totals.within_share == pytest.approx(4 / 6)
-    # waits in whole-minute buckets 0, 5, 15, 20, 25, 40; nearest rank 90 % of 6 = 6th → 40 → upper edge 41
-    assert totals.p90_wait == 41
+    # waits in whole-minute buckets 0, 5, 15, 20, 25; nearest rank 90 % of 5 = 5th → 25 → upper edge 26
+    assert totals.p90_wait == 26
     # services 4, 6, 10, 12, 30 → 5th → 30 → 31
     assert totals.p90_service == 31
     assert totals.no_show_rate == pytest.approx(1 / 6)

@@ -18,20 +18,21 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from reports.stats.filters import StatsFilter
-from reports.stats.selectors.appointments import appointment_section
-from reports.stats.selectors.cases import CASE_COLUMNS, case_queryset, case_section
-from reports.stats.selectors.complaints import complaint_section
+from reports.stats.selectors.appointments import appointment_figures, appointment_section
+from reports.stats.selectors.cases import CASE_COLUMNS, case_figures, case_queryset, case_section
+from reports.stats.selectors.complaints import complaint_figures, complaint_section
 from reports.stats.selectors.labels import matter_names
 from reports.stats.selectors.queue import (
     QUEUE_COLUMNS,
     WEEKDAYS,
     QueueData,
     QueueTotals,
+    queue_figures,
     queue_section,
     queue_target,
     queue_totals,
 )
-from reports.stats.selectors.ratings import rating_section
+from reports.stats.selectors.ratings import rating_figures, rating_section
 from reports.stats.selectors.reading import (
     MONTH_GRAIN_AFTER_DAYS,
     Grouped,
@@ -81,9 +82,12 @@ __all__ = [
     "QueueTotals",
     "Section",
     "Table",
+    "appointment_figures",
     "appointment_section",
+    "case_figures",
     "case_queryset",
     "case_section",
+    "complaint_figures",
     "complaint_section",
     "fold",
     "fold_hist",
@@ -93,9 +97,11 @@ __all__ = [
     "month_of",
     "percentile_from_buckets",
     "plan_for",
+    "queue_figures",
     "queue_section",
     "queue_target",
     "queue_totals",
+    "rating_figures",
     "rating_section",
     "ratio",
 ]

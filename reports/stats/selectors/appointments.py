@@ -8,11 +8,12 @@ from collections import Counter, defaultdict
 from datetime import date
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
 from common.db import reporting_alias
 from org.models import Category
 from queueing.models import Appointment, AppointmentStatus
+from reports.figures import AppointmentFigures
 from reports.stats import charts
 from reports.stats.filters import StatsFilter
 from reports.stats.selectors.labels import (
@@ -23,18 +24,29 @@ from reports.stats.selectors.reading import (
     all_days,
     month_of,
     months_between,
-    ratio,
 )
 from reports.stats.selectors.results import Column, Kpi, Section, Table
 
 
-def appointment_section(f: StatsFilter) -> Section:
-
+def _queryset(f: StatsFilter) -> QuerySet[Appointment]:
     qs = Appointment.objects.using(reporting_alias()).filter(service_date__range=(f.start, f.end))
     if f.branch_ids is not None:
         qs = qs.filter(branch_id__in=f.branch_ids)
     if f.category:
         qs = qs.filter(category=f.category)
+    return qs
+
+
+def appointment_figures(f: StatsFilter) -> AppointmentFigures:
+    """The appointment figures of a period and filter: what the statistics page, its export
+    and API, and the weekly review show."""
+    rows = _queryset(f).values_list("status").annotate(n=Count("pk")).order_by()
+    return AppointmentFigures(dict(rows.values_list("status", "n")))
+
+
+def appointment_section(f: StatsFilter) -> Section:
+
+    qs = _queryset(f)
     by_branch: dict[tuple[int, str], Counter[str]] = defaultdict(Counter)
     counts: Counter[str] = Counter()
     for branch_id, category, status, n in (
@@ -42,12 +54,9 @@ def appointment_section(f: StatsFilter) -> Section:
     ):
         by_branch[(branch_id, category)][status] += n
         counts[status] += n
-    total = sum(counts.values())
-    came_due = sum(
-        counts.get(x, 0)
-        for x in (AppointmentStatus.CHECKED_IN, AppointmentStatus.LATE, AppointmentStatus.NO_SHOW)
-    )
-    no_show_rate = ratio(counts.get(AppointmentStatus.NO_SHOW, 0), came_due)
+    figures = AppointmentFigures(dict(counts))
+    total = figures.booked
+    no_show_rate = figures.no_show_rate
     s = Section("appointments", "预约", f)
     s.kpis = [
         Kpi("booked", "预约", total),
@@ -83,7 +92,7 @@ def appointment_section(f: StatsFilter) -> Section:
     for (branch_id, category), c in sorted(
         by_branch.items(), key=lambda kv: (branches[kv[0][0]].code, kv[0][1])
     ):
-        due = c[AppointmentStatus.CHECKED_IN] + c[AppointmentStatus.LATE] + c[AppointmentStatus.NO_SHOW]
+        row = AppointmentFigures(dict(c))
         rows.append(
             [
                 branches[branch_id].name,
@@ -93,7 +102,7 @@ def appointment_section(f: StatsFilter) -> Section:
                 c[AppointmentStatus.LATE],
                 c[AppointmentStatus.CANCELLED],
                 c[AppointmentStatus.NO_SHOW],
-                ratio(c[AppointmentStatus.NO_SHOW], due),
+                row.no_show_rate,
             ]
         )
     s.tables.append(

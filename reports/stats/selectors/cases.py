@@ -1,5 +1,6 @@
 """办件 statistics (000 §五(二) 办理时限; 超时办结 000 §五(二)5): cases received, completed,
-completed on time, overdue, open, refused and withdrawn, by handling type and by service
+completed on time, completed overdue, unfinished, refused and withdrawn (received = the
+sum of the last four outcomes, reports/figures.py), by handling type and by service
 matter, the overdue findings by reason, and the overdue cases themselves (applicant masked).
 Read from the cases table: a case of last month can still be completed or found overdue.
 """
@@ -8,20 +9,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 
-from cases.models import DECIDED, OPEN, Case, CaseStatus, OverdueFinding
+from cases.models import Case, CaseStatus, OverdueFinding
 from catalog.models import HandlingType
 from common import clock
 from common.db import reporting_alias
 from common.identity import mask_name, mask_phone
+from reports.figures import COMPLETED, UNFINISHED, CaseFigures, case_measures
 from reports.stats import charts
 from reports.stats.filters import StatsFilter
 from reports.stats.selectors.labels import (
     matter_names,
-)
-from reports.stats.selectors.reading import (
-    ratio,
 )
 from reports.stats.selectors.results import Column, Kpi, Section, Table
 
@@ -42,17 +41,10 @@ def case_queryset(f: StatsFilter) -> QuerySet[Any]:
     return qs
 
 
-def _case_measures() -> dict[str, Any]:
-
-    return {
-        "received": Count("pk"),
-        "completed": Count("pk", filter=Q(status__in=DECIDED)),
-        "on_time": Count("pk", filter=Q(status__in=DECIDED, overdue=False)),
-        "overdue": Count("pk", filter=Q(overdue=True)),
-        "open": Count("pk", filter=Q(status__in=OPEN)),
-        "rejected": Count("pk", filter=Q(status=CaseStatus.REJECTED)),
-        "withdrawn": Count("pk", filter=Q(status=CaseStatus.WITHDRAWN)),
-    }
+def case_figures(f: StatsFilter) -> CaseFigures:
+    """The case figures of a period and filter (cases received in it): what the statistics
+    page, its export and API, and the weekly review show."""
+    return CaseFigures(dict(case_queryset(f).aggregate(**case_measures())))
 
 
 CASE_COLUMNS = [
@@ -72,7 +64,7 @@ def _case_row(m: dict[str, int]) -> list[Any]:
         m["received"],
         m["completed"],
         m["on_time"],
-        ratio(m["on_time"], m["completed"]),
+        CaseFigures(m).on_time_rate,
         m["overdue"],
         m["open"],
         m["rejected"],
@@ -83,7 +75,7 @@ def _case_row(m: dict[str, int]) -> list[Any]:
 def case_section(f: StatsFilter) -> Section:
 
     qs = case_queryset(f)
-    measures = _case_measures()
+    measures = case_measures()
     # One pass over the cases: by matter and handling type (at most a few hundred rows);
     # the type table, the matter table and the totals are sums of it.
     by_type: dict[str, dict[str, int]] = {}
@@ -98,14 +90,23 @@ def case_section(f: StatsFilter) -> Section:
             for k in measures:
                 target[k] += row[k]
     s = Section("cases", "办件", f)
-    rate = ratio(total["on_time"], total["completed"])
+    figures = CaseFigures(total)
+    open_overdue = qs.filter(status__in=UNFINISHED, overdue=True).count()
+    open_note = f"其中已认定超时 {open_overdue} 件" if open_overdue else ""
     s.kpis = [
-        Kpi("received", "收件", total["received"]),
+        Kpi("received", "收件", total["received"], note="= 办结 + 未办结 + 不予受理 + 撤回"),
         Kpi("completed", "办结", total["completed"]),
-        Kpi("on_time_rate", "按时办结率", rate, "pct", note=f"按时 {total['on_time']} 件"),
-        Kpi("overdue", "超时办结", total["overdue"], tone="red" if total["overdue"] else "green"),
-        Kpi("open", "未办结", total["open"]),
+        Kpi("on_time_rate", "按时办结率", figures.on_time_rate, "pct", note=f"按时 {total['on_time']} 件"),
+        Kpi(
+            "overdue",
+            "超时办结",
+            total["overdue"],
+            tone="red" if total["overdue"] else "green",
+            note="已办结且认定超时",
+        ),
+        Kpi("open", "未办结", total["open"], note=open_note),
         Kpi("rejected", "不予受理", total["rejected"]),
+        Kpi("withdrawn", "撤回", total["withdrawn"]),
     ]
     type_rows = [[HandlingType(t).label, *_case_row(by_type[t])] for t in HandlingType.values if t in by_type]
     s.tables.append(
@@ -124,9 +125,11 @@ def case_section(f: StatsFilter) -> Section:
             rate_series=("按时办结率", [r[4] for r in type_rows]),
         )
     )
+    # The reasons of the cases counted as 超时办结 (completed and found overdue).
+    overdue_qs = qs.filter(status__in=COMPLETED, overdue=True)
     reasons = list(
         OverdueFinding.objects.using(reporting_alias())
-        .filter(case__in=qs.values("pk"))
+        .filter(case__in=overdue_qs.values("pk"))
         .values("code")
         .annotate(n=Count("pk"))
         .order_by("-n", "code")
@@ -173,8 +176,7 @@ def case_section(f: StatsFilter) -> Section:
         )
     )
     overdue_cases = list(
-        qs.filter(overdue=True)
-        .select_related("branch")
+        overdue_qs.select_related("branch")
         .order_by("-received_on", "pk")
         .values_list(
             "receipt_no",

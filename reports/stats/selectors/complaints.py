@@ -7,10 +7,13 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from common.db import reporting_alias
-from complaints.models import AWAITING_REPLY, Channel, Complaint, ComplaintClass, Status
+from complaints.analysis import reply_standing
+from complaints.models import Channel, Complaint, ComplaintClass, Status
+from complaints.selectors import overdue_q
+from reports.figures import ComplaintFigures
 from reports.stats import charts
 from reports.stats.filters import StatsFilter
 from reports.stats.selectors.reading import (
@@ -19,8 +22,7 @@ from reports.stats.selectors.reading import (
 from reports.stats.selectors.results import Column, Kpi, Section, Table
 
 
-def complaint_section(f: StatsFilter) -> Section:
-
+def _queryset(f: StatsFilter) -> QuerySet[Complaint]:
     qs = Complaint.objects.using(reporting_alias()).filter(received_on__range=(f.start, f.end))
     if f.branch_ids is not None:
         qs = qs.filter(branch_id__in=f.branch_ids)
@@ -28,30 +30,54 @@ def complaint_section(f: StatsFilter) -> Section:
         qs = qs.filter(window_id=f.window.pk)
     if f.staff is not None:
         qs = qs.filter(staff_id=f.staff.pk)
-    rows = list(
-        qs.values("pk", "class_code", "channel", "status", "reply_due")
+    return qs
+
+
+def _rows(f: StatsFilter) -> list[dict[str, Any]]:
+    return list(
+        _queryset(f)
+        .values("pk", "class_code", "channel", "status", "reply_due")
         .annotate(replies_n=Count("replies"), late_replies=Count("replies", filter=Q(replies__on_time=False)))
         .order_by()
     )
-    # On time (complaints.analysis): answered, every reply on time, and not late now.
-    classes: Counter[str] = Counter()
-    channels: Counter[str] = Counter()
-    statuses: Counter[str] = Counter()
-    due = on_time = overdue_open = 0
+
+
+def _figures(f: StatsFilter, rows: list[dict[str, Any]]) -> tuple[ComplaintFigures, dict[str, list[int]]]:
+    today = f.today
+    # 逾期未答复: the complaints app's own condition (complaints.selectors.overdue_q).
+    figures = ComplaintFigures(received=len(rows), overdue_open=_queryset(f).filter(overdue_q(today)).count())
     by_class_time: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for r in rows:
         klass = r["class_code"] or "unclassified"
-        classes[klass] += 1
-        channels[r["channel"]] += 1
-        statuses[r["status"]] += 1
-        late_now = r["status"] in AWAITING_REPLY and r["reply_due"] is not None and r["reply_due"] < f.today
-        overdue_open += late_now
-        if r["replies_n"] or late_now:
-            due += 1
-            by_class_time[klass][0] += 1
-            if r["replies_n"] and not r["late_replies"] and not late_now:
-                on_time += 1
-                by_class_time[klass][1] += 1
+        figures.by_class[klass] = figures.by_class.get(klass, 0) + 1
+        due, on_time = reply_standing(
+            replies=r["replies_n"],
+            late_replies=r["late_replies"],
+            status=r["status"],
+            reply_due=r["reply_due"],
+            today=today,
+        )
+        figures.due += due
+        figures.on_time += on_time
+        by_class_time[klass][0] += due
+        by_class_time[klass][1] += on_time
+    return figures, by_class_time
+
+
+def complaint_figures(f: StatsFilter) -> ComplaintFigures:
+    """The complaint figures of a period and filter (complaints received in it): what the
+    statistics page, its export and API, and the weekly review show."""
+    return _figures(f, _rows(f))[0]
+
+
+def complaint_section(f: StatsFilter) -> Section:
+
+    rows = _rows(f)
+    figures, by_class_time = _figures(f, rows)
+    classes: Counter[str] = Counter(figures.by_class)
+    channels: Counter[str] = Counter(r["channel"] for r in rows)
+    statuses: Counter[str] = Counter(r["status"] for r in rows)
+    due, on_time, overdue_open = figures.due, figures.on_time, figures.overdue_open
     total = len(rows)
     s = Section("complaints", "投诉", f)
     s.kpis = [
@@ -59,7 +85,7 @@ def complaint_section(f: StatsFilter) -> Section:
         Kpi(
             "valid",
             "有效投诉",
-            classes[ComplaintClass.MAJOR] + classes[ComplaintClass.GENERAL],
+            figures.valid,
             note="重大 + 一般",
         ),
         Kpi(
@@ -71,7 +97,7 @@ def complaint_section(f: StatsFilter) -> Section:
         Kpi(
             "on_time_rate",
             "按时答复率",
-            ratio(on_time, due),
+            figures.on_time_rate,
             "pct",
             note=f"应答复 {due} 件，按时 {on_time} 件",
         ),

@@ -8,10 +8,10 @@ window (with its signed-in, paused and idle hours), per teller, per category and
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 from typing import Any
 
 from org.models import Category
+from reports.figures import QueueFigures, empty_measures, p90_text, percent_text
 from reports.models import RollupKind, TicketMinuteBucket, TicketRollup, WindowRollup
 from reports.stats import charts, rollup
 from reports.stats.filters import StatsFilter
@@ -32,9 +32,7 @@ from reports.stats.selectors.reading import (
     fold_hist,
     fold_hist_months,
     fold_months,
-    minutes,
     months_between,
-    percentile_from_buckets,
     ratio,
 )
 from reports.stats.selectors.results import Column, Kpi, Section, Table
@@ -53,35 +51,8 @@ def queue_target(f: StatsFilter) -> tuple[int, int, str]:
     return params.wait_target_minutes, params.wait_target_share_percent, rules.ref
 
 
-@dataclass
-class QueueTotals:
-    values: dict[str, int]
-    wait_hist: dict[int, int]
-    service_hist: dict[int, int]
-
-    @property
-    def avg_wait(self) -> float | None:
-        return minutes(self.values["wait_seconds"], self.values["wait_n"])
-
-    @property
-    def avg_service(self) -> float | None:
-        return minutes(self.values["service_seconds"], self.values["service_n"])
-
-    @property
-    def p90_wait(self) -> int | None:
-        return percentile_from_buckets(self.wait_hist)
-
-    @property
-    def p90_service(self) -> int | None:
-        return percentile_from_buckets(self.service_hist)
-
-    @property
-    def within_share(self) -> float | None:
-        return ratio(self.values["within_target"], self.values["wait_n"])
-
-    @property
-    def no_show_rate(self) -> float | None:
-        return ratio(self.values["no_show"], self.values["called"])
+# The figures of summed queue measures (reports/figures.py); the old name stays for callers.
+QueueTotals = QueueFigures
 
 
 class QueueData:
@@ -138,30 +109,35 @@ class QueueData:
                 service[minute] = service.get(minute, 0) + m["service_n"]
         return dict(out)
 
-    def totals(self) -> QueueTotals:
+    def totals(self) -> QueueFigures:
         rows = self.by()
-        values = rows.get((), dict.fromkeys(rollup.TICKET_MEASURES, 0))
+        values = rows.get((), empty_measures())
         wait, service = self.hist().get((), ({}, {}))
-        return QueueTotals(values, wait, service)
+        return QueueFigures(values, wait, service)
 
 
-def queue_totals(f: StatsFilter) -> QueueTotals:
+def queue_figures(f: StatsFilter) -> QueueFigures:
+    """The queue figures of a period and filter: what the statistics page, its export and
+    API, and the weekly review show (reports/figures.py defines each)."""
     return QueueData(f).totals()
 
 
+queue_totals = queue_figures
+
+
 def _queue_row(m: dict[str, int], hists: tuple[dict[int, int], dict[int, int]] | None) -> list[Any]:
-    wait, service = hists or ({}, {})
+    q = QueueFigures(m, *(hists or ({}, {})))
     return [
-        m["taken"],
-        m["called"],
-        m["served"],
-        m["no_show"],
-        m["transferred"],
-        minutes(m["wait_seconds"], m["wait_n"]),
-        percentile_from_buckets(wait),
-        ratio(m["within_target"], m["wait_n"]),
-        minutes(m["service_seconds"], m["service_n"]),
-        percentile_from_buckets(service),
+        q.taken,
+        q.called,
+        q.served,
+        q.no_show,
+        q.transferred,
+        q.avg_wait,
+        q.p90_wait,
+        q.within_share,
+        q.avg_service,
+        q.p90_service,
     ]
 
 
@@ -188,14 +164,14 @@ def queue_section(f: StatsFilter) -> Section:
     # heat map), so the page reads each stored table four times at most.
     by_cat = data.by("category")
     hist_cat = data.hist("category")
-    totals = QueueTotals(
-        fold(by_cat, ()).get((), dict.fromkeys(rollup.TICKET_MEASURES, 0)),
+    totals = QueueFigures(
+        fold(by_cat, ()).get((), empty_measures()),
         *fold_hist(hist_cat, ()).get((), ({}, {})),
     )
     v = totals.values
     s = Section("queue", "排队叫号", f)
     share = totals.within_share
-    met = share is not None and share * 100 >= target_share
+    met = bool(totals.target_met(target_share))
     s.kpis = [
         Kpi("taken", "取号", v["taken"]),
         Kpi("served", "办结", v["served"]),
@@ -207,14 +183,14 @@ def queue_section(f: StatsFilter) -> Section:
             "平均等候",
             totals.avg_wait,
             "min",
-            note=f"90% 在 {_fmt_p(totals.p90_wait)} 分钟内叫号",
+            note=f"90% 在 {p90_text(totals.p90_wait)} 分钟内叫号",
         ),
         Kpi(
             "avg_service",
             "平均办理",
             totals.avg_service,
             "min",
-            note=f"90% 在 {_fmt_p(totals.p90_service)} 分钟内办完",
+            note=f"90% 在 {p90_text(totals.p90_service)} 分钟内办完",
         ),
         Kpi(
             "within_share",
@@ -222,7 +198,8 @@ def queue_section(f: StatsFilter) -> Section:
             share,
             "pct",
             note=f"目标 {target_share}%："
-            + ("已达到" if met else ("未达到" if share is not None else "无数据")),
+            + ("已达到" if met else ("未达到" if share is not None else "无数据"))
+            + (f"；含超过目标仍未叫号 {v['past_target']} 人" if v["past_target"] else ""),
             tone="green" if met else ("red" if share is not None else ""),
         ),
     ]
@@ -235,6 +212,9 @@ def queue_section(f: StatsFilter) -> Section:
         "live_days": len(data.tickets.live_days),
         "p90_wait": totals.p90_wait,
         "p90_service": totals.p90_service,
+        "within_target": v["within_target"],
+        "wait_n": v["wait_n"],
+        "past_target": v["past_target"],
     }
 
     # Long periods show months (a year of daily bars is unreadable, and whole months are
@@ -274,7 +254,7 @@ def queue_section(f: StatsFilter) -> Section:
     ):
         if key[0] is None:
             continue
-        m = by_window.get(key, dict.fromkeys(rollup.TICKET_MEASURES, 0))
+        m = by_window.get(key, empty_measures())
         w = idle.get(key, dict.fromkeys(rollup.WINDOW_MEASURES, 0))
         idle_seconds = max(0, w["signed_in_seconds"] - w["paused_seconds"] - w["busy_seconds"])
         measurable = w["signed_in_seconds"] > 0
@@ -360,11 +340,5 @@ def queue_section(f: StatsFilter) -> Section:
     return s
 
 
-def _fmt_p(p: int | None) -> str:
-    if p is None:
-        return "—"
-    return f"≥{p}" if p >= rollup.LAST_BUCKET else str(p)
-
-
 def _pct_note(value: float | None, prefix: str) -> str:
-    return f"{prefix} {value * 100:.1f}%" if value is not None else ""
+    return f"{prefix} {percent_text(value)}" if value is not None else ""

@@ -8,6 +8,7 @@ from django.db.models import Count
 
 from common.db import reporting_alias
 from ratings.models import FollowUp, FollowUpStatus
+from reports.figures import LEVELS, RatingFigures
 from reports.models import RatingRollup, RollupKind
 from reports.stats import charts, rollup
 from reports.stats.filters import StatsFilter
@@ -28,9 +29,8 @@ from reports.stats.selectors.reading import (
 from reports.stats.selectors.results import Column, Kpi, Section, Table
 
 
-def rating_section(f: StatsFilter) -> Section:
-
-    agg = Aggregates(
+def _aggregates(f: StatsFilter) -> Aggregates:
+    return Aggregates(
         f,
         kind=RollupKind.RATINGS,
         model=RatingRollup,
@@ -40,10 +40,29 @@ def rating_section(f: StatsFilter) -> Section:
         live_table="tickets",
         matter=True,
     )
+
+
+def _figures(by_level: dict[tuple[int, ...], dict[str, int]]) -> RatingFigures:
+    return RatingFigures(
+        by_level={k[0]: m["n"] for k, m in by_level.items()}, bad=sum(m["bad"] for m in by_level.values())
+    )
+
+
+def rating_figures(f: StatsFilter) -> RatingFigures:
+    """The rating figures of a period and filter: what the statistics page, its export and
+    API, and the weekly review show."""
+    agg = _aggregates(f)
+    return _figures(agg.grouped(("level",), agg.live_rows(rollup.rating_rows)))
+
+
+def rating_section(f: StatsFilter) -> Section:
+
+    agg = _aggregates(f)
     live = agg.live_rows(rollup.rating_rows)
     by_level = agg.grouped(("level",), live)
-    total = sum(m["n"] for m in by_level.values())
-    bad = sum(m["bad"] for m in by_level.values())
+    figures = _figures(by_level)
+    total = figures.n
+    bad = figures.bad
     level_labels = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
     s = Section("ratings", "好差评", f)
     followups = FollowUp.objects.using(reporting_alias()).filter(
@@ -63,19 +82,13 @@ def rating_section(f: StatsFilter) -> Section:
     s.kpis = [
         Kpi("ratings", "评价", total),
         Kpi("bad", "差评", bad, tone="red" if bad else "green"),
-        Kpi("bad_share", "差评率", ratio(bad, total), "pct", note="差评 = 规则集认定的等级（默认 1–2 级）"),
-        Kpi(
-            "satisfied_share",
-            "满意率",
-            ratio(sum(by_level.get((lv,), {"n": 0})["n"] for lv in (4, 5)), total),
-            "pct",
-            note="非常满意 + 满意",
-        ),
+        Kpi("bad_share", "差评率", figures.bad_share, "pct", note="差评 = 规则集认定的等级（默认 1–2 级）"),
+        Kpi("satisfied_share", "满意率", figures.satisfied_share, "pct", note="非常满意 + 满意"),
         Kpi(
             "followups_open", "差评未办结回访", sum(n for st, n in fu.items() if st != FollowUpStatus.CLOSED)
         ),
     ]
-    levels = [(level_labels[lv], by_level.get((lv,), {"n": 0})["n"]) for lv in (5, 4, 3, 2, 1)]
+    levels = [(level_labels[lv], figures.by_level.get(lv, 0)) for lv in LEVELS]
     s.charts.append(
         charts.pie(
             "rating_levels",

@@ -1,15 +1,15 @@
 """Reading a period of the stored aggregates and the live ones together (docs/reports.md
 "Stored and live figures"): which days come from the day rows that `reports_rollup` wrote,
-which from its month rows, which are computed live (always today), and the arithmetic
-on the summed aggregates — ratios, mean minutes, the 90th percentile read from the
-minute buckets, and folding a fine grouping into a coarser one (days into months).
+which from its month rows, which are computed live (always today), and folding a fine
+grouping into a coarser one (days into months). The arithmetic on the summed aggregates
+(ratios, mean minutes, the 90th percentile read from the minute buckets) is defined in
+reports/figures.py.
 
 Every read here uses `reporting_alias()` (the read replica when one is configured).
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -18,6 +18,7 @@ from django.db.models import Q, QuerySet, Sum
 
 from common.db import reporting_alias
 from common.periods import month_end
+from reports import figures
 from reports.models import Grain, RollupKind, RollupRun
 from reports.stats import rollup
 from reports.stats.filters import StatsFilter
@@ -30,29 +31,10 @@ Hists = dict[tuple[Any, ...], tuple[dict[int, int], dict[int, int]]]
 # Arithmetic on aggregates
 
 
-def percentile_from_buckets(hist: dict[int, int], q: float = 0.9) -> int | None:
-    """The nearest-rank q-quantile read from the buckets, as the bucket's upper edge in
-    minutes: "90 % waited less than N minutes". The exact value v satisfies
-    N − width ≤ v < N (exact to the bucket width: one minute below an hour, five up to three
-    hours). The last bucket (everything from 180 minutes) returns LAST_BUCKET: "≥ 180"."""
-    total = sum(hist.values())
-    if not total:
-        return None
-    rank = max(1, math.ceil(q * total))
-    seen = 0
-    for minute in sorted(hist):
-        seen += hist[minute]
-        if seen >= rank:
-            return rollup.bucket_upper(minute)
-    return None  # pragma: no cover — the loop always reaches rank
-
-
-def ratio(part: int | float, whole: int | float) -> float | None:
-    return part / whole if whole else None
-
-
-def minutes(seconds: int | float, n: int) -> float | None:
-    return seconds / n / 60 if n else None
+# The arithmetic itself is defined once, in reports/figures.py.
+percentile_from_buckets = figures.percentile_from_buckets
+ratio = figures.ratio
+minutes = figures.minutes
 
 
 # --------------------------------------------------------------------------------------
