@@ -281,6 +281,7 @@ def ticket_start(*, actor: AnyActor, staff: Staff, window: Window) -> Ticket:
             at=now,
             fields={"started_at": now},
             summary=f"{window.number} 号窗口开始办理 {ticket.display_number}",
+            window=window,
         )
 
 
@@ -303,6 +304,7 @@ def ticket_complete(*, actor: AnyActor, staff: Staff, window: Window, note: str 
             fields={"finished_at": now},
             note=note,
             summary=f"{window.number} 号窗口办结 {ticket.display_number}",
+            window=window,
         )
         hooks.fire("ticket_completed", ticket=ticket, at=now)
         return ticket
@@ -331,6 +333,7 @@ def ticket_no_show(*, actor: AnyActor, staff: Staff, window: Window) -> Ticket:
             at=now,
             fields={"no_show_at": now, "finished_at": now},
             summary=f"{window.number} 号窗口 {ticket.display_number} 过号",
+            window=window,
         )
 
 
@@ -382,6 +385,7 @@ def ticket_transfer(
             },
             note=(f"转至{where}" + (f"：{note}" if note else ""))[:200],
             summary=f"{window.number} 号窗口将 {ticket.display_number} 转至{where}",
+            window=window,
         )
 
 
