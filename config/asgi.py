@@ -6,6 +6,6 @@ import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-from config.streams import application  # noqa: E402
+from config.streams import application
 
 __all__ = ["application"]

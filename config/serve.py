@@ -24,6 +24,7 @@ support HTTP pipelining (no browser pipelines). Ctrl+C (or SIGTERM) stops everyt
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import signal
@@ -145,7 +146,9 @@ class _Client(asyncio.Protocol):
             self._switch("streams" if STREAM_PATHS.match(target) else "app")
             self._forward(head)
             lines = head.lower().split(b"\r\n")
-            length = next((ln.split(b":", 1)[1].strip() for ln in lines if ln.startswith(b"content-length:")), b"")
+            length = next(
+                (ln.split(b":", 1)[1].strip() for ln in lines if ln.startswith(b"content-length:")), b""
+            )
             if any(ln.startswith(b"transfer-encoding:") and b"chunked" in ln for ln in lines):
                 self.raw = True  # rare (browsers never send it): the connection stays on this server
                 rest, self.buffer = bytes(self.buffer), bytearray()
@@ -166,9 +169,8 @@ class _Client(asyncio.Protocol):
         task.add_done_callback(lambda t: self._connected(t, upstream))
 
     def _connected(self, task: asyncio.Task[Any], upstream: _Upstream) -> None:
-        if task.cancelled() or task.exception() is not None:
-            if self.upstream is upstream:
-                self._reply(502, b"Bad Gateway")
+        if (task.cancelled() or task.exception() is not None) and self.upstream is upstream:
+            self._reply(502, b"Bad Gateway")
 
     def _forward(self, data: bytes) -> None:
         if self.upstream is not None:
@@ -178,8 +180,8 @@ class _Client(asyncio.Protocol):
         if self.transport is not None and not self.transport.is_closing():
             body = reason + b"\n"
             self.transport.write(
-                b"HTTP/1.1 %d %s\r\nContent-Type: text/plain\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s"
-                % (status, reason, len(body), body)
+                b"HTTP/1.1 %d %s\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n"
+                b"Connection: close\r\n\r\n%s" % (status, reason, len(body), body)
             )
         self.close()
 
@@ -278,7 +280,11 @@ def main() -> int:
             return 1
         print(
             f"服务地址 (serving at): http://{HOST}:{port}/   — gunicorn on :{ports['app']}, "
-            + ("event streams on gunicorn (STREAM_MODE=poll)" if poll else f"stream server on :{ports['streams']}")
+            + (
+                "event streams on gunicorn (STREAM_MODE=poll)"
+                if poll
+                else f"stream server on :{ports['streams']}"
+            )
             + "; 按 Ctrl+C 停止",
             flush=True,
         )
@@ -302,10 +308,8 @@ async def _run(port: int, ports: dict[str, int], children: dict[str, subprocess.
                 print(f"make serve: {name} server exited ({child.returncode})", file=sys.stderr)
                 status = 1
                 stop.set()
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=1.0)
-        except TimeoutError:
-            pass
     await router
     return status
 

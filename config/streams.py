@@ -80,6 +80,7 @@ class StreamServer:
                 except Exception as exc:  # pragma: no cover — a broken configuration
                     await send({"type": "lifespan.startup.failed", "message": str(exc)})
                     return
+                _end_streams_on_exit(loop)
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 await loop.run_in_executor(None, push.hub().stop)
@@ -170,10 +171,34 @@ class StreamServer:
             await loop.run_in_executor(self.pool, response.close)
 
 
+def _end_streams_on_exit(loop: asyncio.AbstractEventLoop) -> None:
+    """On SIGTERM/SIGINT uvicorn stops accepting and waits for open requests; open streams
+    would only end at the graceful timeout. End them just after it stopped accepting, so
+    that their clients reconnect at once (to another worker, or the restarted server)."""
+    import signal
+    import threading
+
+    from queueing import push
+
+    if threading.current_thread() is not threading.main_thread():  # pragma: no cover
+        return
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        previous = signal.getsignal(sig)
+        if not callable(previous):
+            continue
+
+        def handler(signum: int, frame: Any, previous: Any = previous) -> None:
+            loop.call_soon_threadsafe(loop.call_later, 0.2, push.hub().close_all)
+            previous(signum, frame)
+
+        signal.signal(sig, handler)
+
+
 async def _read_body(receive: Any) -> Any:
     from django.conf import settings
 
-    body = tempfile.SpooledTemporaryFile(max_size=settings.FILE_UPLOAD_MAX_MEMORY_SIZE, mode="w+b")
+    # Closed by the request (Django closes its body), or here when the client goes away.
+    body = tempfile.SpooledTemporaryFile(max_size=settings.FILE_UPLOAD_MAX_MEMORY_SIZE, mode="w+b")  # noqa: SIM115
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
@@ -188,10 +213,10 @@ async def _read_body(receive: Any) -> Any:
 
 
 def _start(response: Any) -> dict[str, Any]:
-    headers = [
-        (str(name).encode("ascii"), str(value).encode("latin1")) for name, value in response.items()
+    headers = [(str(name).encode("ascii"), str(value).encode("latin1")) for name, value in response.items()]
+    headers += [
+        (b"Set-Cookie", c.output(header="").encode("ascii").strip()) for c in response.cookies.values()
     ]
-    headers += [(b"Set-Cookie", c.output(header="").encode("ascii").strip()) for c in response.cookies.values()]
     return {"type": "http.response.start", "status": response.status_code, "headers": headers}
 
 
@@ -213,20 +238,8 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(name)
 
 
-class Server(uvicorn.Server):
-    async def shutdown(self, sockets: Any = None) -> None:
-        # Stop accepting, then end every open stream at once: its client reconnects (to
-        # the next process) instead of waiting for the graceful timeout.
-        from queueing import push
-
-        for server in self.servers:
-            server.close()
-        push.hub().close_all()
-        await super().shutdown(sockets)
-
-
 def config(bind: str | None = None) -> uvicorn.Config:
-    host, _, port = (bind or os.getenv("STREAMS_BIND", "127.0.0.1:8001")).rpartition(":")
+    host, _, port = (bind or os.getenv("STREAMS_BIND") or "127.0.0.1:8001").rpartition(":")
     return uvicorn.Config(
         "config.streams:application",
         host=host.strip("[]") or "127.0.0.1",
@@ -249,11 +262,10 @@ def main() -> None:
     from uvicorn.supervisors import Multiprocess
 
     cfg = config()
-    server = Server(cfg)
     if cfg.workers > 1:
-        Multiprocess(cfg, target=server.run, sockets=[cfg.bind_socket()]).run()
+        Multiprocess(cfg, sockets=[cfg.bind_socket()]).run()
     else:
-        server.run()
+        uvicorn.Server(cfg).run()
 
 
 if __name__ == "__main__":

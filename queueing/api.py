@@ -12,7 +12,8 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from ninja import Field, Router, Schema, Status
 
 from common import clock
@@ -581,7 +582,7 @@ def branch_board(request: HttpRequest, branch: str) -> dict[str, Any]:
         "（补发最近一分钟的事件）。服务器重启时返回 503，客户端稍后重连即可。"
     ),
 )
-def branch_events(request: HttpRequest, branch: str) -> HttpResponse:
+def branch_events(request: HttpRequest, branch: str) -> HttpResponseBase:
     the_branch = _branch_for(request, branch)
     return board_stream(request, the_branch)
 

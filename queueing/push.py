@@ -31,6 +31,7 @@ stream of the branch.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -235,7 +236,9 @@ class AsyncSubscription(Subscription):
     """For a stream of the async stream server: a mailbox in its event loop. Messages come
     from the listener thread in one batch per event loop (`Hub.deliver`)."""
 
-    def __init__(self, hub: Hub, branch_id: int, render: Render | None, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(
+        self, hub: Hub, branch_id: int, render: Render | None, loop: asyncio.AbstractEventLoop
+    ) -> None:
         super().__init__(hub, branch_id, render)
         self.loop = loop
         self._items: deque[Any] = deque()
@@ -458,17 +461,13 @@ class _Source(threading.Thread):
 
     def stop(self) -> None:
         self._stopping.set()
-        try:
+        with contextlib.suppress(OSError):  # already closed
             os.write(self._wake_w, b"x")
-        except OSError:  # pragma: no cover — already closed
-            pass
 
     def _close_pipe(self) -> None:
         for fd in (self._wake_r, self._wake_w):
-            try:
+            with contextlib.suppress(OSError):
                 os.close(fd)
-            except OSError:  # pragma: no cover
-                pass
 
 
 def listen_params() -> dict[str, Any]:
@@ -528,10 +527,8 @@ class _PgListener(_Source):
                         logger.warning("stream listener lost its connection: %s", exc)
                 finally:
                     self.ready.clear()
-                    try:
+                    with contextlib.suppress(Exception):
                         conn.close()
-                    except Exception:  # pragma: no cover
-                        pass
                 if not self._stopping.is_set():
                     self.hub.close_all()  # notifications may have been missed: clients replay
         finally:

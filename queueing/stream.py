@@ -36,10 +36,11 @@ import random
 import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
-from typing import Any
+from typing import TypeVar
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 
 from common import clock
 from org.models import Branch
@@ -54,6 +55,8 @@ from queueing.constants import (
 from queueing.models import BoardEvent, BoardEventKind, Ticket
 
 logger = logging.getLogger(__name__)
+
+R = TypeVar("R", bound=HttpResponseBase)
 
 CATCH_UP = timedelta(seconds=60)  # what a reconnecting display is sent again
 STALE_AFTER = timedelta(seconds=20)  # older calls are shown but not announced by voice
@@ -82,11 +85,15 @@ def _heartbeat_seconds() -> float:
 def _retry_line(spread: bool) -> bytes:
     # Thousands of streams of one server must not all come back in the same second after
     # it restarts: each is told a retry delay between one and five seconds.
-    millis = random.randint(SSE_RETRY_MILLISECONDS, 5 * SSE_RETRY_MILLISECONDS) if spread else SSE_RETRY_MILLISECONDS
+    millis = (
+        random.randint(SSE_RETRY_MILLISECONDS, 5 * SSE_RETRY_MILLISECONDS)
+        if spread
+        else SSE_RETRY_MILLISECONDS
+    )
     return f"retry: {millis}\n\n".encode()
 
 
-def _headers(response: HttpResponse) -> HttpResponse:
+def _headers(response: R) -> R:
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
     return response
@@ -143,7 +150,7 @@ def _replay(branch: Branch, after: int | None) -> tuple[list[bytes], set[int]]:
     return [format_event(e, stale=now - e.at > STALE_AFTER).encode() for e in events], {e.pk for e in events}
 
 
-def board_stream(request: HttpRequest, branch: Branch) -> HttpResponse:
+def board_stream(request: HttpRequest, branch: Branch) -> HttpResponseBase:
     """The stream of a hall (the view has authorized the request)."""
     if _mode() == "poll":
         return polling_stream(request, branch)
@@ -164,7 +171,7 @@ def board_stream(request: HttpRequest, branch: Branch) -> HttpResponse:
     return _response(subscription, replay)
 
 
-def _response(subscription: push.Subscription, replay: list[bytes]) -> HttpResponse:
+def _response(subscription: push.Subscription, replay: list[bytes]) -> HttpResponseBase:
     if isinstance(subscription, push.AsyncSubscription):
         max_seconds = float(getattr(settings, "QUEUEING_STREAM_MAX_SECONDS", STREAM_MAX_SECONDS))
         return AsyncEventStream(subscription, replay, max_seconds=max_seconds)
@@ -177,7 +184,9 @@ def _response(subscription: push.Subscription, replay: list[bytes]) -> HttpRespo
 
 
 def _unavailable() -> HttpResponse:
-    response = HttpResponse("事件推送暂不可用，请稍候重试。", status=503, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(
+        "事件推送暂不可用，请稍候重试。", status=503, content_type="text/plain; charset=utf-8"
+    )
     response["Retry-After"] = "2"
     return response
 
@@ -224,7 +233,7 @@ def _ticket_render(ticket: Ticket) -> push.Render:
     return render
 
 
-def ticket_stream(request: HttpRequest, ticket: Ticket) -> HttpResponse:
+def ticket_stream(request: HttpRequest, ticket: Ticket) -> HttpResponseBase:
     if _mode() == "poll":
         return HttpResponse(status=204)  # the page polls as it did before issue 16
     loop: asyncio.AbstractEventLoop | None = getattr(request, "stream_loop", None)

@@ -33,7 +33,7 @@ from common import clock, hooks
 from common.actors import AnyActor, event_actor
 from common.errors import Conflict, DomainError
 from org.models import Branch, Category, Staff, Window
-from queueing import selectors
+from queueing import push, selectors
 from queueing.models import (
     ACTIVE_CALL,
     IN_LINE,
@@ -120,6 +120,18 @@ def issue(
         + (f"，绿色通道：{Priority(priority).label}" if priority else "")
         + f"，{TicketSource(source).label}）",
         changes={"source": source, "priority": priority},
+    )
+    # The hall's displays refresh their waiting counts (no stored event: nothing to replay).
+    push.publish_activity(
+        branch.pk,
+        {
+            "ticket": ticket.pk,
+            "number": ticket.display_number,
+            "window": None,
+            "action": TicketAction.TAKE,
+            "category": ticket.category,
+            "status": ticket.status,
+        },
     )
     return ticket
 

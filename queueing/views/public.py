@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -260,7 +261,7 @@ def ticket_page(request: HttpRequest, token: str) -> HttpResponse:
 HTMX_STOP_POLLING = 286
 
 
-def ticket_page_events(request: HttpRequest, token: str) -> HttpResponse:
+def ticket_page_events(request: HttpRequest, token: str) -> HttpResponseBase:
     """The ticket page's event stream (queueing/stream.py): `update` when this ticket or
     its line moves, so that the phone refreshes at once instead of polling."""
     try:
