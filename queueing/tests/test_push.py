@@ -154,9 +154,14 @@ def test_what_a_rolled_back_transaction_wrote_is_never_announced(hall, teller1):
     services.ticket_take(actor="k", branch=hall, category=C)
     subscription = push.hub().subscribe(hall.pk)
     try:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            services.ticket_call_next(actor="t", staff=teller1, window=window(hall, 1))
-            raise RuntimeError("the teller's request failed after the call")
+
+        def call_then_fail():
+            with transaction.atomic():
+                services.ticket_call_next(actor="t", staff=teller1, window=window(hall, 1))
+                raise RuntimeError("the teller's request failed after the call")
+
+        with pytest.raises(RuntimeError):
+            call_then_fail()
         assert frames_until(subscription, 1, timeout=1.0) == []
     finally:
         subscription.cancel()
@@ -271,7 +276,8 @@ def _asgi_get(app, path: str, headers: dict[str, str], *, action, wait_for: str,
             "raw_path": path.split("?")[0].encode(),
             "query_string": path.split("?")[1].encode() if "?" in path else b"",
             "root_path": "",
-            "headers": [(b"host", b"testserver")] + [(k.lower().encode(), v.encode()) for k, v in headers.items()],
+            "headers": [(b"host", b"testserver")]
+            + [(k.lower().encode(), v.encode()) for k, v in headers.items()],
             "client": ("127.0.0.1", 50000),
             "server": ("testserver", 80),
         }
