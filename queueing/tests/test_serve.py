@@ -200,7 +200,8 @@ def test_in_the_old_polling_mode_streams_go_to_gunicorn_as_before(centre):
     try:
         stream = EventStream(server, "/api/v1/branches/HD01/events", centre["board"])
         assert "gunicorn" in stream.head.lower()
-        server.request("POST", "/api/v1/tickets", centre["kiosk"], {"branch": "HD01", "category": "collection"})
+        take = {"branch": "HD01", "category": "collection"}
+        server.request("POST", "/api/v1/tickets", centre["kiosk"], take)
         server.request("POST", "/api/v1/windows/HD01/1/call-next", centre["teller"])
         stream.wait_for("号到 1 号窗口办理")
         stream.close()
