@@ -241,9 +241,7 @@ def banner_says(text: str) -> str:
 
 
 @pytest.mark.browser
-def test_a_display_on_make_serve_shows_a_call_within_a_second_and_survives_a_restart(
-    served, centre, display
-):
+def test_a_display_on_make_serve_shows_a_call_within_a_second_and_survives_a_restart(served, centre, display):
     board = display(served, centre["board"])
     board.wait_for_timeout(500)  # the stream is open
     served.request("POST", "/api/v1/tickets", centre["kiosk"], {"branch": "HD01", "category": "collection"})
