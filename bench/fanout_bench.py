@@ -274,6 +274,21 @@ class Serve:
     def cpu(self) -> float:
         return tree_cpu(self.process.pid)
 
+    def rss(self) -> tuple[float, float]:
+        """Resident memory in MB: every process of make serve, and the stream server's."""
+        total = streams = 0.0
+        for pid in tree_pids(self.process.pid):
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+            except OSError:
+                continue
+            kb = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+            total += kb / 1024
+            if b"config.streams" in cmdline:
+                streams += kb / 1024
+        return total, streams
+
     def request_cpu(self) -> dict[str, list[float]]:
         """Each request's thread CPU time in ms, by operation, since the last call."""
         out: dict[str, list[float]] = {}
@@ -902,6 +917,7 @@ def phase(cluster: Cluster, folder: Path, args, design: str, n: int) -> dict:
         result["idle_cpu"] = (s1 - s0) / span * 100
         result["idle_pg_cpu"] = (pg1 - pg0) / span * 100
         result["idle_client_cpu"] = (c1 - c0) / span * 100
+        result["rss"], result["stream_rss"] = serve.rss()
         sent = latency_calls(serve.port, args.calls)
         result["ops"] = ops_phase(serve.port, args.ops_seconds, args.ops_rate)
         time.sleep(1)
@@ -1086,6 +1102,15 @@ def report_streams(results: list[dict], args) -> None:
             + (f"  errors: {', '.join(r['errors'])}" if r["errors"] else "")
         )
     print("\nidle CPU: every process of make serve, in % of one core; PG CPU: every process of the cluster.")
+    print(
+        "memory (RSS) with the streams open: "
+        + "; ".join(
+            f"{r['design']} {r['n']}: {r['rss']:.0f} MB"
+            + (f" (stream server {r['stream_rss']:.0f} MB)" if r["stream_rss"] else "")
+            for r in results
+            if r["n"]
+        )
+    )
     print("\noperations (p50/p95/p99 ms) with the streams open, against the same paced load with none:")
     print(f"{'design':6} {'streams':>7} {'take':>16} {'call-next':>16} {'complete':>16}   p99 ÷ no streams")
     base: dict[str, dict[str, list[float]]] = {}
