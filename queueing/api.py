@@ -60,8 +60,11 @@ def _optional_identity(request: HttpRequest) -> Identity | None:
 
 
 def _branch_for(request: HttpRequest, code: str) -> Branch:
+    identity = identity_of(request)
+    if isinstance(identity, Device) and identity.branch.code == code:
+        return identity.branch  # read with the device (an active branch): no second query
     branch = selectors.branch_by_code(code)
-    if not may_see(identity_of(request), branch):
+    if not may_see(identity, branch):
         raise PermissionDenied("您无权访问该管理部的排队信息。")
     return branch
 
