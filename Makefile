@@ -6,7 +6,7 @@ PORT   ?= 8000
 DOMAIN_APPS := common audit org workdays rules catalog documents queueing inquiries complaints cases ratings supervision appraisal reports
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test test-sqlite lint fmt typecheck lock bench clean
+.PHONY: run serve test test-sqlite lint fmt typecheck lock bench clean
 
 $(BIN)/pip:
 	$(PYTHON) scripts/bootstrap_venv.py $(VENV)
@@ -25,6 +25,13 @@ run: $(VENV)/.runtime
 	$(BIN)/python manage.py simulate --if-empty
 	@echo "服务地址 (serving at): http://127.0.0.1:$(PORT)/   — 按 Ctrl+C 停止"
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# The production topology in the foreground on 127.0.0.1:$(PORT), against $$DATABASE_URL
+# (migrated): gunicorn (deploy/gunicorn.conf.py) and the stream server (python -m
+# config.streams), with a small router in front that sends the event streams to the
+# latter, as nginx does in production (docs/deploy.md, config/serve.py).
+serve: $(VENV)/.runtime
+	PORT=$(PORT) $(BIN)/python -m config.serve
 
 # The whole suite on SQLite, then on a throw-away PostgreSQL cluster (scripts/test.sh).
 test: $(VENV)/.dev
@@ -57,6 +64,7 @@ lock: $(VENV)/.dev
 bench: $(VENV)/.dev
 	$(BIN)/python bench/workdays_bench.py
 	$(BIN)/python bench/queue_bench.py
+	$(BIN)/python bench/fanout_bench.py
 	$(BIN)/python bench/reports_bench.py
 
 clean:

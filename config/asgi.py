@@ -1,6 +1,11 @@
+"""The ASGI application is the stream server (config/streams.py): the event streams of
+hall displays, counter tablets and ticket pages are pushed from its event loop, every
+other request runs through Django's usual middleware and views in its thread pool."""
+
 import os
 
-from django.core.asgi import get_asgi_application
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-application = get_asgi_application()
+
+from config.streams import application
+
+__all__ = ["application"]

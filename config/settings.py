@@ -369,8 +369,19 @@ SMS_SIGNATURE = os.getenv("SMS_SIGNATURE", "【住房公积金】")
 # The address printed in QR codes on slips and notices (e.g. https://gjj.example.gov.cn).
 # Empty = the address of the request that printed it.
 QUEUEING_PUBLIC_BASE_URL = os.getenv("PUBLIC_BASE_URL", "")
-# A hall display's event stream ends after this many seconds and the browser
-# reconnects by itself, so no worker thread is held forever.
+# The event streams of hall displays, counter tablets and ticket pages (queueing/stream.py,
+# docs/deploy.md § 6). "push": the stream server (python -m config.streams) holds them,
+# one LISTEN connection per process fans every call out; "poll": the design before issue
+# 16 (each stream a gunicorn thread polling the events table), for the benchmark only.
+QUEUEING_STREAM_MODE = os.getenv("STREAM_MODE", "push")
+# A stream on the stream server ends after this long (±10 %) and the client reconnects,
+# so that a revoked device or an expired session is noticed; idle it costs nothing.
+QUEUEING_STREAM_MAX_SECONDS = envint("STREAM_MAX_SECONDS", "1800")
+# The stream server LISTENs on the application's database; behind pgbouncer in transaction
+# mode (which cannot LISTEN) give it PostgreSQL's own address here.
+QUEUEING_STREAM_LISTEN_URL = os.getenv("STREAM_LISTEN_DATABASE_URL", "")
+# A stream served by a WSGI thread (make run, the test server) ends after this many
+# seconds and the browser reconnects by itself, so no thread is held forever.
 QUEUEING_SSE_MAX_SECONDS = envint("SSE_MAX_SECONDS", "55")
 QUEUEING_SSE_HEARTBEAT_SECONDS = envint("SSE_HEARTBEAT_SECONDS", "15")
 

@@ -6,14 +6,13 @@ Every value can be overridden from the environment file (/etc/wsm/wsm.env) witho
 editing this file: GUNICORN_BIND, GUNICORN_WORKERS, GUNICORN_THREADS, GUNICORN_TIMEOUT,
 GUNICORN_GRACEFUL_TIMEOUT, GUNICORN_MAX_REQUESTS, GUNICORN_FORWARDED_ALLOW_IPS.
 
-Why threads (gthread): each hall display (叫号显示屏) and each window's counter tablet
-(评价器) keeps a Server-Sent Events request open (/board/<branch>/events/, or
-/api/v1/branches/<branch>/events for a device) for up to SSE_MAX_SECONDS (55 s) and then
-reconnects. A sync worker would be blocked by one of them for that long; a gthread worker
-gives each stream one thread and keeps serving with the others. Size the threads so that
-every stream plus the ordinary requests of a busy moment fit (docs/deploy.md § 6):
+gunicorn serves the pages and the API. The event streams of hall displays, counter
+tablets and ticket pages are not here: nginx sends them to the stream server (python -m
+config.streams, wsm-streams.service), where an open stream holds no thread and no
+database connection (issue 16, docs/decisions/0004). So the threads are sized for the
+ordinary requests alone, whatever the number of displays (docs/deploy.md § 6):
 
-    workers × threads  ≥  (displays + counter tablets) × 1.2 + 20
+    workers = 2 × cores + 1,  threads = 4   (each busy thread uses one database connection)
 """
 
 from __future__ import annotations
@@ -36,19 +35,19 @@ worker_class = "gthread"
 # The classic 2 × cores + 1: one process per core is busy in Python while another waits
 # on PostgreSQL. Each process holds its own copy of the code (~120 MB).
 workers = _int("GUNICORN_WORKERS", 2 * multiprocessing.cpu_count() + 1)
-# Threads mostly wait (on the database, on a display's next event), so many per process
-# are cheap: 5 workers × 16 threads on 2 cores hold 80 streams and requests at once.
-# Each busy thread uses one database connection: PostgreSQL's max_connections must
-# exceed workers × threads × servers (+ jobs), or pgbouncer sits in between.
-threads = _int("GUNICORN_THREADS", 16)
+# Threads overlap a request's database waits; the pages answer in tens of milliseconds,
+# so 4 per process keep the cores busy. Each busy thread uses one database connection:
+# PostgreSQL's max_connections must exceed workers × threads × servers (+ the stream
+# servers and the jobs, docs/deploy.md § 3).
+threads = _int("GUNICORN_THREADS", 4)
 
-# The worker's heartbeat, not a request limit: in gthread workers the main loop keeps
-# beating while a thread streams, so a display's 55-second stream is never killed by
-# it. Kept above the stream's length anyway, so that no setting here can cut one.
+# The worker's heartbeat, not a request limit (in gthread workers the main loop keeps
+# beating while a thread works): a hung worker is replaced after this long. Kept above a
+# WSGI-served event stream's 55 s (a stream sent here in STREAM_MODE=poll, or by an nginx
+# site that was not updated) so that no setting here can cut one.
 timeout = _int("GUNICORN_TIMEOUT", 75)
 # On `systemctl reload wsm` (HUP) new workers start at once and the old ones finish
-# their requests for up to this long; a display whose stream is cut reconnects within
-# a second and replays what it missed (Last-Event-ID), so nobody misses a call.
+# their requests for up to this long.
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 60)
 # nginx keeps connections to the upstream open (keepalive in the site file).
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
@@ -76,3 +75,21 @@ errorlog = "-"
 loglevel = os.getenv("GUNICORN_LOG_LEVEL", "info")
 # Client address as nginx saw it, the request, status, size and duration in ms.
 access_log_format = '%({x-forwarded-for}i)s "%(r)s" %(s)s %(B)s %(M)sms "%(a)s"'
+
+
+# bench/fanout_bench.py only: each request's CPU time in its own thread, appended to this
+# file ("METHOD PATH MS"). Off unless the variable is set.
+_cpu_log = os.getenv("GUNICORN_CPU_LOG")
+if _cpu_log:
+    import threading
+    import time
+
+    _cpu_lock = threading.Lock()
+
+    def pre_request(worker, req):  # type: ignore[no-untyped-def]
+        req.cpu_started = time.thread_time()
+
+    def post_request(worker, req, environ, resp):  # type: ignore[no-untyped-def]
+        spent = (time.thread_time() - getattr(req, "cpu_started", time.thread_time())) * 1000
+        with _cpu_lock, open(_cpu_log, "a") as log:
+            log.write(f"{req.method} {req.path} {spent:.3f}\n")

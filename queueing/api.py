@@ -12,7 +12,8 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, StreamingHttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from ninja import Field, Router, Schema, Status
 
 from common import clock
@@ -59,8 +60,11 @@ def _optional_identity(request: HttpRequest) -> Identity | None:
 
 
 def _branch_for(request: HttpRequest, code: str) -> Branch:
+    identity = identity_of(request)
+    if isinstance(identity, Device) and identity.branch.code == code:
+        return identity.branch  # read with the device (an active branch): no second query
     branch = selectors.branch_by_code(code)
-    if not may_see(identity_of(request), branch):
+    if not may_see(identity, branch):
         raise PermissionDenied("您无权访问该管理部的排队信息。")
     return branch
 
@@ -576,11 +580,13 @@ def branch_board(request: HttpRequest, branch: str) -> dict[str, Any]:
     auth=[DeviceBearer(), *device_or_staff[1:]],
     summary="叫号事件流（Server-Sent Events）",
     description=(
-        "text/event-stream：event: call / recall / window，data 为 JSON；约每15秒一行心跳注释；"
-        "约55秒后结束，客户端带 Last-Event-ID 重连即可续上。"
+        "text/event-stream：event: call / recall / window（带 id，data 为 JSON），"
+        "event: ticket（窗口开始办理、办结、过号、转移，无 id，不重放）；约每15秒一行心跳注释；"
+        "由推送服务器（config/streams.py）提供时约30分钟后结束，客户端带 Last-Event-ID 重连即可续上"
+        "（补发最近一分钟的事件）。服务器重启时返回 503，客户端稍后重连即可。"
     ),
 )
-def branch_events(request: HttpRequest, branch: str) -> StreamingHttpResponse:
+def branch_events(request: HttpRequest, branch: str) -> HttpResponseBase:
     the_branch = _branch_for(request, branch)
     return board_stream(request, the_branch)
 

@@ -3,12 +3,15 @@ estimate, what the display shows, which slots can be booked."""
 
 from __future__ import annotations
 
+import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
@@ -36,6 +39,8 @@ from queueing.params import queue_rules
 from queueing.slots import Slot, day_slots
 from rules.schemas import QueueParams
 from workdays.calendar import CalendarNotPublished, add_workdays, is_workday
+
+T = TypeVar("T")
 
 # ---------------------------------------------------------------------------------------
 # Branches, queues, windows
@@ -221,8 +226,38 @@ def people_ahead(ticket: Ticket, *, now: datetime | None = None) -> int | None:
 # Wait estimate (queueing/estimate.py)
 
 
+# The estimate's inputs change only when a service ends (the EWMA) or a window opens or
+# pauses (the counts), and the estimate is shown in 5-minute bands: every take and every
+# board refresh of a process reuses them for a few seconds (issue 16.3). Not inside a
+# transaction, which must see its own writes (and the tests, which run in one).
+RECENT_SECONDS = 5.0
+_recent: dict[tuple[Any, ...], tuple[float, Any]] = {}
+
+
+def _recently(key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    if connection.in_atomic_block:
+        return compute()
+    now = time.monotonic()
+    hit = _recent.get(key)
+    if hit is not None and now - hit[0] < RECENT_SECONDS:
+        return cast(T, hit[1])
+    value = compute()
+    if len(_recent) > 1024:
+        _recent.clear()
+    _recent[key] = (now, value)
+    return value
+
+
 def service_minutes(branch: Branch, category: str, *, params: QueueParams, now: datetime) -> float:
     """EWMA of the latest service durations of a category at a branch, in minutes."""
+    key = (branch.pk, category, params.ewma_sample_size, params.ewma_lookback_days, params.ewma_alpha_percent)
+    return _recently(
+        ("ewma", *key, params.default_service_minutes),
+        lambda: _service_minutes(branch, category, params=params, now=now),
+    )
+
+
+def _service_minutes(branch: Branch, category: str, *, params: QueueParams, now: datetime) -> float:
     rows = list(
         Ticket.objects.filter(
             branch=branch,
@@ -254,13 +289,27 @@ class WindowCounts:
 
 
 def window_counts(branch: Branch) -> WindowCounts:
+    """Windows serving each category now, and configured for it (one query of plain values)."""
+    return _recently(("windows", branch.pk), lambda: _window_counts(branch))
+
+
+def _window_counts(branch: Branch) -> WindowCounts:
     opened: Counter[str] = Counter()
     configured: Counter[str] = Counter()
-    for window in Window.objects.filter(branch=branch, is_active=True).select_related("state__staff"):
-        configured.update(set(window.categories))
-        state = getattr(window, "state", None) if hasattr(window, "state") else None
-        if state is not None and state.status == WindowStatus.OPEN:
-            opened.update(serving_categories(window, state.staff))
+    rows = Window.objects.filter(branch=branch, is_active=True).values_list(
+        "categories",
+        "state__status",
+        "state__staff_id",
+        "state__staff__is_universal_teller",
+        "state__staff__categories",
+    )
+    for categories, status, staff_id, universal, skills in rows:
+        configured.update(set(categories))
+        if status == WindowStatus.OPEN:
+            serving = frozenset(categories)
+            if staff_id is not None and not universal:  # serving_categories, on the values
+                serving &= frozenset(skills or ())
+            opened.update(serving)
     return WindowCounts(opened, configured)
 
 

@@ -43,4 +43,5 @@ urlpatterns = [
     path("book/manage/", views.book_manage, name="book_manage"),
     path("t/<str:token>/", views.ticket_page, name="ticket_page"),
     path("t/<str:token>/status/", views.ticket_page_status, name="ticket_page_status"),
+    path("t/<str:token>/events/", views.ticket_page_events, name="ticket_page_events"),
 ]

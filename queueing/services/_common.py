@@ -19,7 +19,7 @@ from audit.transitions import transition
 from common.actors import AnyActor, event_actor
 from common.errors import Conflict
 from org.models import Branch, Window
-from queueing import selectors
+from queueing import push, selectors
 from queueing.constants import ANNOUNCEMENT, DAY_CLOSE_CLAUSE, SELF_SERVICE_HINT, day_close_phrase
 from queueing.models import BoardEvent, Ticket
 
@@ -43,9 +43,10 @@ def refuse_after_day_close(branch: Branch, now: datetime) -> None:
 def board_event(
     branch_id: int, kind: str, *, at: datetime, window: Window, number: str = "", payload: dict[str, Any]
 ) -> BoardEvent:
-    """One line of the hall display's feed: a call, a recall or a window's new state."""
+    """One line of the hall display's feed: a call, a recall or a window's new state. Every
+    stream of the hall gets it when the caller's transaction commits (queueing/push.py)."""
     text = ANNOUNCEMENT.format(number=number, window=window.number) if number else ""
-    return BoardEvent.objects.create(
+    event = BoardEvent.objects.create(
         branch_id=branch_id,
         kind=kind,
         at=at,
@@ -54,6 +55,8 @@ def board_event(
         text=text,
         payload=payload,
     )
+    push.publish_board_event(event)
+    return event
 
 
 def record_event(
@@ -88,10 +91,12 @@ def move_ticket(
     fields: dict[str, Any],
     note: str = "",
     summary: str,
+    window: Window | None = None,
 ) -> Ticket:
     """Move a locked ticket to `target`, setting `fields` with it; the event row (at the
     window and with the teller the ticket has after the move) and the audit event
-    ("queueing.ticket.<action>") are written by the transition primitive."""
+    ("queueing.ticket.<action>") are written by the transition primitive. The counter
+    tablet of `window` and the citizen's phone are told when the transaction commits."""
     for name, value in fields.items():
         setattr(ticket, name, value)
     transition(
@@ -105,6 +110,16 @@ def move_ticket(
         audit=f"queueing.ticket.{action}",
         summary=summary,
         changes={"note": note} if note else None,
+    )
+    push.publish_activity(
+        ticket.branch_id,
+        {
+            "ticket": ticket.pk,
+            "number": ticket.display_number,
+            "window": window.number if window is not None else None,
+            "action": action,
+            "status": target,
+        },
     )
     return ticket
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 
 from audit.services import audit_record
 from audit.transitions import InvalidTransition, transition
@@ -33,7 +33,7 @@ from common import clock, hooks
 from common.actors import AnyActor, event_actor
 from common.errors import Conflict, DomainError
 from org.models import Branch, Category, Staff, Window
-from queueing import selectors
+from queueing import push, selectors
 from queueing.models import (
     ACTIVE_CALL,
     IN_LINE,
@@ -60,15 +60,26 @@ from queueing.services.windows import hold_window, locked_state_of
 
 
 def _next_number(queue: Queue, day: date) -> int:
-    counter = TicketCounter.objects.select_for_update().filter(queue=queue, service_date=day).first()
-    if counter is None:
-        TicketCounter.objects.bulk_create(
-            [TicketCounter(queue=queue, service_date=day)], ignore_conflicts=True
-        )
-        counter = TicketCounter.objects.select_for_update().get(queue=queue, service_date=day)
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return counter.last_number
+    """The queue's next number on `day`: one UPDATE that locks the counter row, increments it
+    and returns the new value (PostgreSQL, and SQLite ≥ 3.35, where the IMMEDIATE
+    transaction holds the write lock anyway). The row of a new day is created first with
+    INSERT … ON CONFLICT DO NOTHING, so two first tickets of the day cannot collide."""
+    table = connection.ops.quote_name(TicketCounter._meta.db_table)
+    sql = (
+        f"UPDATE {table} SET last_number = last_number + 1 "
+        "WHERE queue_id = %s AND service_date = %s RETURNING last_number"
+    )
+    params = [queue.pk, connection.ops.adapt_datefield_value(day)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+        if row is None:
+            TicketCounter.objects.bulk_create(
+                [TicketCounter(queue=queue, service_date=day)], ignore_conflicts=True
+            )
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+    return int(row[0])
 
 
 def issue(
@@ -121,6 +132,18 @@ def issue(
         + f"，{TicketSource(source).label}）",
         changes={"source": source, "priority": priority},
     )
+    # The hall's displays refresh their waiting counts (no stored event: nothing to replay).
+    push.publish_activity(
+        branch.pk,
+        {
+            "ticket": ticket.pk,
+            "number": ticket.display_number,
+            "window": None,
+            "action": TicketAction.TAKE,
+            "category": ticket.category,
+            "status": ticket.status,
+        },
+    )
     return ticket
 
 
@@ -151,6 +174,7 @@ def _active_ticket_locked(window: Window) -> Ticket:
     ticket = Ticket.objects.select_for_update().filter(window=window, status__in=ACTIVE_CALL).first()
     if ticket is None:
         raise Conflict(f"{window.number} 号窗口当前没有叫号，请先叫号。", code="no_active_call")
+    ticket.window = window  # the caller's, with its branch: no second read
     return ticket
 
 
@@ -158,28 +182,41 @@ def _active_ticket_locked(window: Window) -> Ticket:
 def ticket_call_next(*, actor: AnyActor, staff: Staff, window: Window) -> Ticket | None:
     """Call the next ticket for this window (ordering in queueing/ordering.py), or None
     when nobody waits for it. Signs the teller in at a free window."""
+    try:
+        return _call_next(actor=actor, staff=staff, window=window)
+    except IntegrityError:
+        # The partial unique index `ticket_one_active_call_per_window`: the window's call is
+        # still open (checked by the database on the hot path, read here for the message).
+        current = Ticket.objects.filter(window=window, status__in=ACTIVE_CALL).only("display_number").first()
+        if current is None:
+            raise
+        raise Conflict(
+            f"{current.display_number} 号尚未办结，请先办结、转移或标记过号，再叫下一位。",
+            code="call_active",
+        ) from None
+
+
+def _call_next(*, actor: AnyActor, staff: Staff, window: Window) -> Ticket | None:
     now = clock.now()
-    params = queue_rules(clock.local_date(now)).params
+    # Only a green-channel window needs a number of the rule set (how long an ordinary
+    # ticket may be passed over, product-queue green_channel_max_passed_over_minutes).
+    max_passed_over = (
+        timedelta(minutes=queue_rules(clock.local_date(now)).params.green_channel_max_passed_over_minutes)
+        if window.is_green_channel
+        else timedelta(0)
+    )
     with transaction.atomic():
         state = hold_window(actor=actor, staff=staff, window=window, now=now)
         if state.status == WindowStatus.PAUSED:
             raise Conflict(
                 f"{window.number} 号窗口处于暂停服务状态，请先恢复服务再叫号。", code="window_paused"
             )
-        current = Ticket.objects.filter(window=window, status__in=ACTIVE_CALL).only("display_number").first()
-        if current is not None:
-            raise Conflict(
-                f"{current.display_number} 号尚未办结，请先办结、转移或标记过号，再叫下一位。",
-                code="call_active",
-            )
         categories = selectors.serving_categories(window, staff)
         order = selectors.call_order(
-            window=window,
-            categories=categories,
-            now=now,
-            max_passed_over=timedelta(minutes=params.green_channel_max_passed_over_minutes),
+            window=window, categories=categories, now=now, max_passed_over=max_passed_over
         )
-        if connection.features.has_select_for_update_skip_locked:
+        locking = connection.features.has_select_for_update_skip_locked
+        if locking:
             order = order.select_for_update(skip_locked=True, of=("self",))
         called = {
             "window": window,
@@ -191,15 +228,16 @@ def ticket_call_next(*, actor: AnyActor, staff: Staff, window: Window) -> Ticket
             "target_window": None,
         }
         for _ in range(10):
-            candidates = list(order[:3])
+            # PostgreSQL: the best ticket no other window has locked, locked for us until
+            # commit — the lock is the claim. Elsewhere (SQLite, whose IMMEDIATE transaction
+            # already excludes every other writer) a conditional UPDATE claims it, changing
+            # no row if another window moved the ticket on since we read it.
+            candidates = list(order[:1] if locking else order[:3])
             if not candidates:
                 return None
             for ticket in candidates:
-                # The conditional UPDATE is the claim: it changes no row if another window
-                # moved this ticket on since we read it. The claimed row is ours until
-                # commit; the transition then checks the move and writes its rows.
-                if not Ticket.objects.filter(pk=ticket.pk, status=ticket.status).update(
-                    status=TicketStatus.CALLED, **called
+                if not locking and not Ticket.objects.filter(pk=ticket.pk, status=ticket.status).update(
+                    status=ticket.status
                 ):
                     continue
                 for name, value in called.items():
@@ -281,6 +319,7 @@ def ticket_start(*, actor: AnyActor, staff: Staff, window: Window) -> Ticket:
             at=now,
             fields={"started_at": now},
             summary=f"{window.number} 号窗口开始办理 {ticket.display_number}",
+            window=window,
         )
 
 
@@ -303,6 +342,7 @@ def ticket_complete(*, actor: AnyActor, staff: Staff, window: Window, note: str 
             fields={"finished_at": now},
             note=note,
             summary=f"{window.number} 号窗口办结 {ticket.display_number}",
+            window=window,
         )
         hooks.fire("ticket_completed", ticket=ticket, at=now)
         return ticket
@@ -331,6 +371,7 @@ def ticket_no_show(*, actor: AnyActor, staff: Staff, window: Window) -> Ticket:
             at=now,
             fields={"no_show_at": now, "finished_at": now},
             summary=f"{window.number} 号窗口 {ticket.display_number} 过号",
+            window=window,
         )
 
 
@@ -382,6 +423,7 @@ def ticket_transfer(
             },
             note=(f"转至{where}" + (f"：{note}" if note else ""))[:200],
             summary=f"{window.number} 号窗口将 {ticket.display_number} 转至{where}",
+            window=window,
         )
 
 

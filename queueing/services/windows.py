@@ -243,6 +243,7 @@ def window_release(*, actor: AnyActor, window: Window, note: str) -> WindowState
                 fields={"queued_at": now, "recall_count": 0, "target_window": None, "finished_at": now},
                 note="窗口强制签退，退回队首",
                 summary=f"{window.number} 号窗口强制签退，{current.display_number} 退回队首",
+                window=window,
             )
         return window_change(
             state,

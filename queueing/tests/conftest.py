@@ -37,6 +37,16 @@ def _fresh_rate_limits():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _stream_hub_stopped():
+    # The event streams' hub (queueing/push.py) keeps a listener thread and connection while
+    # streams are open: every test starts and ends without one.
+    from queueing import push
+
+    yield
+    push.reset_hub()
+
+
 @pytest.fixture
 def frozen_minute(monkeypatch):
     """Rate limits count per clock minute: keep a test inside one."""

@@ -29,6 +29,7 @@ from queueing.views.public import (
     book_slots,
     book_verify,
     ticket_page,
+    ticket_page_events,
     ticket_page_status,
 )
 from queueing.views.workstation import workstation, workstation_action, workstation_home, workstation_panel
@@ -57,6 +58,7 @@ __all__ = [
     "kiosk_slip",
     "kiosk_take",
     "ticket_page",
+    "ticket_page_events",
     "ticket_page_status",
     "workstation",
     "workstation_action",

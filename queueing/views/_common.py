@@ -73,8 +73,11 @@ def hall_identity(
     roles: tuple[Role, ...],
     window: int | None = None,
 ) -> tuple[Branch, Identity]:
-    branch = selectors.branch_by_code(branch_code)
     device = session_device(request)
+    if device is not None and device.branch.code == branch_code and device.branch.is_active:
+        branch = device.branch  # read with the device: no second query (every stream connects here)
+    else:
+        branch = selectors.branch_by_code(branch_code)
     if (
         device is not None
         and device.kind in kinds

@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
@@ -130,6 +131,6 @@ def board_state(request: HttpRequest, branch: str) -> HttpResponse:
 
 
 @device_pages
-def board_events(request: HttpRequest, branch: str) -> StreamingHttpResponse:
+def board_events(request: HttpRequest, branch: str) -> HttpResponseBase:
     the_branch, _ = hall_identity(request, branch, kinds=BOARD_KINDS, roles=tuple(Role))
     return board_stream(request, the_branch)

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +21,7 @@ from common.errors import DomainError
 from common.qr import public_url
 from common.request import client_ip
 from org.models import Branch
-from queueing import ratelimit, selectors, services
+from queueing import ratelimit, selectors, services, stream
 from queueing.constants import BOOKING_LOOKUPS_PER_MINUTE, LIVE_REFRESH_SECONDS, PUBLIC_LOOKUPS_PER_MINUTE
 from queueing.forms import BookingForm, ManageForm, VerifyForm
 from queueing.models import Appointment, AppointmentStatus, BookingChallenge, Queue
@@ -258,6 +259,19 @@ def ticket_page(request: HttpRequest, token: str) -> HttpResponse:
 
 # htmx stops polling when a response has this status (the ticket is done or cancelled).
 HTMX_STOP_POLLING = 286
+
+
+def ticket_page_events(request: HttpRequest, token: str) -> HttpResponseBase:
+    """The ticket page's event stream (queueing/stream.py): `update` when this ticket or
+    its line moves, so that the phone refreshes at once instead of polling."""
+    try:
+        ratelimit.hit(request, "ticket", per_minute=PUBLIC_LOOKUPS_PER_MINUTE)
+        ticket = selectors.ticket_by_token(token)
+    except ratelimit.RateLimited as exc:
+        return HttpResponse(exc.message, status=429, content_type="text/plain; charset=utf-8")
+    except DomainError as exc:
+        raise Http404(exc.message) from None
+    return stream.ticket_stream(request, ticket)
 
 
 def ticket_page_status(request: HttpRequest, token: str) -> HttpResponse:

@@ -1,7 +1,10 @@
 /* Hall display (叫号显示屏): server push, voice and chime, no external assets.
 
-   - Server-Sent Events from /board/<branch>/events/: each call is drawn the moment it
-     arrives (banner, window tile, recent list), then the whole board is refreshed.
+   - Server-Sent Events from /board/<branch>/events/ (pushed by the stream server the
+     moment a call commits, issue 16): each call is drawn the moment it arrives (banner,
+     window tile, recent list), then the whole board is refreshed. A ticket taken or a
+     service finished ("ticket" events) refreshes the waiting counts, at most every few
+     seconds; without any event the board refreshes itself once a minute.
    - EventSource reconnects by itself after a stream ends (Last-Event-ID); when a
      reconnect gets an error status (a server restart) it stops for good, so this
      script opens a new one after a delay, asking for what it missed (?after=<last id>).
@@ -159,14 +162,25 @@
     }
   }
 
-  function refresh() {
+  var lastRefresh = 0;
+  var ACTIVITY_REFRESH_MS = 3000;
+
+  // Waiting counts change with every ticket taken: refresh soon, but at most every 3 s.
+  function refreshSoon() {
+    if (refreshTimer) return; // one is already due
+    refresh(Math.max(250, lastRefresh + ACTIVITY_REFRESH_MS - Date.now()));
+  }
+
+  function refresh(delay) {
     clearTimeout(refreshTimer);
     refreshTimer = setTimeout(function () {
+      refreshTimer = null;
+      lastRefresh = Date.now();
       fetch(board.getAttribute("data-state"), { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
         .then(function (r) { if (!r.ok) throw new Error(r.status); return r.text(); })
         .then(function (html) { live.innerHTML = html; markFresh(); })
         .catch(function () { /* the next event or the periodic refresh tries again */ });
-    }, 250);
+    }, typeof delay === "number" ? delay : 250);
   }
 
   // --- The stream -------------------------------------------------------------------------
@@ -194,6 +208,7 @@
     source.addEventListener("call", onCall);
     source.addEventListener("recall", onCall);
     source.addEventListener("window", onWindow);
+    source.addEventListener("ticket", refreshSoon);
     source.addEventListener("error", function () {
       offline.hidden = false;
       if (source.readyState === EventSource.CLOSED) {
@@ -217,7 +232,7 @@
     setInterval(clock, 1000);
     setUpVoice();
     connect();
-    setInterval(refresh, 10000); // waiting counts change with every ticket taken
+    setInterval(function () { if (Date.now() - lastRefresh > 55000) refresh(); }, 60000); // estimates drift with time
     window.__boardReady = true;
   });
 })();

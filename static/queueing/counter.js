@@ -1,25 +1,27 @@
-/* Counter tablet (柜台平板): the 工作岗位牌 refreshes at once when the display's event stream
-   reports something about this window (htmx also polls every 5 s), and the 窗口评价器
-   (000 §五(五)4(1)) asks the citizen to rate the service the teller has just completed.
+/* Counter tablet (柜台平板): the 工作岗位牌 refreshes at once when the hall's event stream
+   (pushed by the stream server, issue 16) reports something about this window — a call,
+   a recall, a pause, a service started or finished — and the 窗口评价器 (000 §五(五)4(1))
+   asks the citizen to rate the service the teller has just completed.
 
-   The evaluator polls GET /api/v1/windows/{branch}/{n}/evaluator every 2 s. When it carries
-   a rating (a completed, unrated service within RATINGS_EVALUATOR_TIMEOUT_SECONDS) the
-   five levels are shown with a countdown; a bad level asks for reasons, a comment and
-   an optional phone. The rating is POSTed to /api/v1/ratings with the token. When the
-   countdown ends unanswered the overlay closes and the service stays unrated: nothing is
-   ever submitted on the citizen's behalf. */
+   The evaluator reads GET /api/v1/windows/{branch}/{n}/evaluator when the stream says a
+   service at this window ended, and otherwise every 30 s (every 2 s while the stream is
+   down). When it carries a rating (a completed, unrated service within
+   RATINGS_EVALUATOR_TIMEOUT_SECONDS) the five levels are shown with a countdown; a bad
+   level asks for reasons, a comment and an optional phone. The rating is POSTed to
+   /api/v1/ratings with the token. When the countdown ends unanswered the overlay closes
+   and the service stays unrated: nothing is ever submitted on the citizen's behalf. */
 (function () {
   "use strict";
-  var POLL_MS = 2000, DONE_MS = 5000;
+  var POLL_MS = 2000, PUSHED_POLL_MS = 30000, DONE_MS = 5000;
+  var streaming = false; // the event stream is open: it says when to look
 
   function $(root, selector) { return root.querySelector(selector); }
 
-  document.addEventListener("DOMContentLoaded", function () {
-    var root = document.getElementById("counter");
-    if (!root) return;
+  // The evaluator: returns its poll function, or null on a member of staff's preview.
+  function setUpEvaluator(root) {
     var overlay = document.getElementById("evaluator");
     var evaluatorUrl = root.getAttribute("data-evaluator");
-    if (!overlay || !evaluatorUrl) return;  // a member of staff's preview: no evaluator
+    if (!overlay || !evaluatorUrl) return null;  // a member of staff's preview: no evaluator
     var rateUrl = root.getAttribute("data-rate");
     var handled = {};           // tokens answered or timed out: never asked again
     var current = null;         // {token, deadline, label}
@@ -140,23 +142,53 @@
         .catch(function () { /* the next poll tries again */ })
         .then(function () {
           inflight = false;
-          if (again) { again = false; poll(); } else { pollTimer = setTimeout(poll, POLL_MS); }
+          if (again) { again = false; poll(); } else { pollTimer = setTimeout(poll, streaming ? PUSHED_POLL_MS : POLL_MS); }
         });
     }
     poll();
+    return poll;
+  }
 
-    if (!window.EventSource) return;
+  // The hall's event stream: what concerns this window refreshes the page (and asks the
+  // evaluator) at once. While it is down the page falls back to polling every few seconds.
+  function connectStream(root, evaluatorPoll) {
     var mine = Number(root.getAttribute("data-window"));
-    var source = new EventSource(root.getAttribute("data-events"));
-    function onEvent(event) {
-      try {
-        var data = JSON.parse(event.data);
-        if (Number(data.window) === mine) {
-          if (window.htmx) window.htmx.trigger(root, "counter-refresh");
-          poll();
-        }
-      } catch (e) { /* a malformed event is ignored; polling catches up */ }
+    var url = root.getAttribute("data-events");
+    var fallback = null;
+
+    function refreshPanel() { if (window.htmx) window.htmx.trigger(root, "counter-refresh"); }
+    function down() {
+      streaming = false;
+      if (!fallback) fallback = setInterval(refreshPanel, 5000);
     }
-    ["call", "recall", "window"].forEach(function (name) { source.addEventListener(name, onEvent); });
+    function up() {
+      streaming = true;
+      if (fallback) { clearInterval(fallback); fallback = null; }
+    }
+    function onEvent(event) {
+      var data;
+      try { data = JSON.parse(event.data); } catch (e) { return; }  // polling catches up
+      if (Number(data.window) !== mine) return;
+      refreshPanel();
+      if (evaluatorPoll) evaluatorPoll();
+    }
+    function connect() {
+      var source = new EventSource(url);
+      source.addEventListener("open", up);
+      source.addEventListener("error", function () {
+        down();
+        // An error status (a server restarting) ends EventSource for good: open a new one.
+        if (source.readyState === EventSource.CLOSED) setTimeout(connect, 2000);
+      });
+      ["call", "recall", "window", "ticket"].forEach(function (name) { source.addEventListener(name, onEvent); });
+    }
+    if (!window.EventSource) { down(); return; }
+    connect();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var root = document.getElementById("counter");
+    if (!root) return;
+    connectStream(root, setUpEvaluator(root));
   });
 })();
