@@ -143,9 +143,39 @@ def browser():
 
     playwright = sync_playwright().start()
     chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    new_context = chromium.new_context
+
+    def watched_context(*args, **kwargs):  # every page of every test: see _no_csp_violations
+        context = new_context(*args, **kwargs)
+        context.on("console", _record_csp_violation)
+        return context
+
+    chromium.new_context = watched_context  # type: ignore[method-assign]
     yield chromium
     chromium.close()
     playwright.stop()
+
+
+# The Content-Security-Policy is `script-src 'self'` (config/settings.py): Chromium refuses
+# an inline script, an inline event handler, a javascript: link or an eval and says so on
+# the console. Every browser test fails on such a refusal (issue 14.9).
+CSP_VIOLATIONS: list[str] = []
+
+
+def _record_csp_violation(message) -> None:  # type: ignore[no-untyped-def]
+    if message.type == "error" and "Content Security Policy" in message.text:
+        CSP_VIOLATIONS.append(f"{message.location.get('url', '')}: {message.text}")
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violations(request):
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    CSP_VIOLATIONS.clear()
+    yield
+    found, CSP_VIOLATIONS[:] = list(CSP_VIOLATIONS), []
+    assert not found, "Content-Security-Policy violations:\n" + "\n".join(found)
 
 
 @pytest.fixture(autouse=True)

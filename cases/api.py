@@ -67,6 +67,7 @@ class PublicCaseOut(Schema):
     handler_phone: str
     outcome: str
     refusal_reason: str
+    rejection_ground: str
     rejection_reason: str
     missing_materials: list[str]
     can_request_review: bool
@@ -151,7 +152,10 @@ class CaseOut(CaseSummaryOut):
     notified_at: datetime | None
     delivery_method: str
     delivered_at: datetime | None
+    rejection_ground: str
+    rejection_ground_label: str
     rejection_reason: str
+    rejection_basis: str
     missing_materials: list[str]
     extensions: list[ExtensionOut]
     handovers: list[HandoverOut]
@@ -183,9 +187,25 @@ class MaterialIn(Schema):
 
 
 class RejectionIn(Schema):
+    """不予受理: `ground` is the code of one legal ground (GET /cases/rejection-grounds),
+    `reason` the explanation told to the applicant."""
+
+    ground: str
     reason: str
-    legal_basis: str
     returned_materials: str = ""
+
+
+class RejectionGroundOut(Schema):
+    code: str
+    label: str
+    clause: str
+    basis: str
+    hint: str
+
+
+class RejectionGroundsOut(Schema):
+    grounds: list[RejectionGroundOut]
+    not_a_ground: str
 
 
 class CaseIn(Schema):
@@ -346,7 +366,10 @@ def _detail(case: Case) -> dict[str, Any]:
         "notified_at": case.notified_at,
         "delivery_method": case.delivery_method,
         "delivered_at": case.delivered_at,
+        "rejection_ground": case.rejection_ground,
+        "rejection_ground_label": case.rejection_ground_label,
         "rejection_reason": case.rejection_reason,
+        "rejection_basis": case.rejection_basis,
         "missing_materials": [m.material.name for m in parts["materials"] if m.status == "missing"],
         "extensions": [
             {
@@ -495,7 +518,7 @@ def case_list(request: HttpRequest, view: str = "all", q: str = "") -> dict[str,
     description=(
         "柜员、部门负责人登记申请（管理部取其所属管理部）。materials 须覆盖该事项现行办事指南的全部材料"
         "（code 见 GET /matters/{code}）；有 missing 的出具补办件通知单，全部 received 的受理并计算办结期限；"
-        "带 rejection 的不予受理（理由不得是材料不全）。idempotency_key 为客户端生成的UUID："
+        "带 rejection 的不予受理（ground 为一种法定情形，理由不得是材料不全，见 GET /cases/rejection-grounds）。idempotency_key 为客户端生成的UUID："
         "同一键重复提交返回已登记的办件（200，replayed=true，不再返回查询密码）。"
         "ticket_id 为本人窗口正在办理的排队号。"
     ),
@@ -527,7 +550,7 @@ def case_create(request: HttpRequest, payload: CaseIn) -> Status:
             )
     rejection = None
     if payload.rejection is not None:
-        rejection = services.Rejection(**payload.rejection.dict())
+        rejection = _rejection(payload.rejection)
     registration = services.case_register(
         actor=request.user,  # type: ignore[arg-type]
         matter=matter,
@@ -548,6 +571,21 @@ def case_create(request: HttpRequest, payload: CaseIn) -> Status:
         "replayed": not registration.created,
     }
     return Status(201 if registration.created else 200, body)
+
+
+@router.get(
+    "/cases/rejection-grounds",
+    auth=bearer_or_session,
+    response={200: RejectionGroundsOut, **ERRORS},
+    summary="不予受理的法定情形",
+    description="限时办结规则集（今天生效的版本）列出的不予受理情形；登记或不予受理时 ground 取其中一个 code。",
+)
+def case_rejection_grounds(request: HttpRequest) -> dict[str, Any]:
+    _staff(request)
+    return {
+        "grounds": [g.model_dump() for g in selectors.rejection_grounds(clock.today())],
+        "not_a_ground": "材料不齐全或不符合法定形式的，出具补办件通知单（000 §五(二)2(2)；002 篇5 §二4、5）。",
+    }
 
 
 @router.get(
@@ -582,13 +620,27 @@ def case_supplement(request: HttpRequest, receipt_no: str, payload: SupplementIn
     auth=bearer_or_session,
     response={200: CaseOut, **ERRORS},
     summary="不予受理（待补正的申请）",
-    description="理由不得是材料不全（002 篇5 §二5），须写明依据。",
+    description=(
+        "ground 为一种法定情形的代码（GET /cases/rejection-grounds），reason 为具体理由。"
+        "材料不齐全或不符合法定形式不是不予受理的情形（000 §五(二)2(2)；002 篇5 §二4、5）："
+        "理由写的是材料问题的，返回422 missing_materials_not_a_reason 和 supplement_notice（本办件补办件通知单的地址）。"
+    ),
 )
 def case_reject(request: HttpRequest, receipt_no: str, payload: RejectionIn) -> dict[str, Any]:
-    case = services.case_reject(
-        actor=request.user, case=_case(request, receipt_no), rejection=services.Rejection(**payload.dict())
-    )
+    case = _case(request, receipt_no)
+    try:
+        case = services.case_reject(actor=request.user, case=case, rejection=_rejection(payload))
+    except DomainError as exc:
+        if exc.code == services.MISSING_MATERIALS_CODE:
+            exc.extra["supplement_notice"] = reverse("case_print", args=[case.receipt_no, "supplement", "pdf"])
+        raise
     return _fresh(case)
+
+
+def _rejection(payload: RejectionIn) -> services.Rejection:
+    return services.Rejection(
+        ground=payload.ground, reason=payload.reason, returned_materials=payload.returned_materials
+    )
 
 
 @router.post(

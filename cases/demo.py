@@ -205,9 +205,10 @@ def _load(users: dict, today: date, days: list[date]) -> list[Case]:
         actor=t3,
         applicant=_person(4),
         rejection=services.Rejection(
-            "经查询，申请人及配偶在本市名下已有两套住房，不符合建造、翻建、大修自住住房贷款条件。",
-            "《住房公积金管理条例》第二十六条；本中心个人住房贷款管理办法",
-            "建房用地批准文件（复印件）",
+            ground="conditions_not_met",
+            reason="经查询，申请人及配偶在本市名下已有两套住房，不符合《住房公积金管理条例》第二十六条及"
+            "本中心个人住房贷款管理办法规定的建造、翻建、大修自住住房贷款条件。",
+            returned_materials="建房用地批准文件（复印件）",
         ),
     )
     services.case_review_request(

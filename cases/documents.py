@@ -245,6 +245,14 @@ def supplement_document(case: Case, *, password: str | None, url: str) -> Docume
     return _add_password(document, case, password)
 
 
+def rejection_reason_text(case: Case) -> str:
+    """The 理由 the 退回件通知单 prints: the legal ground chosen, then the teller's
+    explanation of it (a refusal from before the grounds were listed: the reason alone)."""
+    if case.rejection_ground_label:
+        return f"{case.rejection_ground_label}。{case.rejection_reason}"
+    return case.rejection_reason
+
+
 def rejection_document(case: Case, *, password: str | None, url: str) -> Document:
     ctx = RejectionNoticeContext(
         centre_name=_centre(case).name,
@@ -256,7 +264,7 @@ def rejection_document(case: Case, *, password: str | None, url: str) -> Documen
         matter_name=case.version.name,
         matter_code=case.matter.code,
         handler=handler_of(case),
-        reason=case.rejection_reason,
+        reason=rejection_reason_text(case),
         legal_basis=case.rejection_basis,
         returned_materials=[line for line in case.returned_materials.splitlines() if line.strip()],
         appeal=appeal_of(case),

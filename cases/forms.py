@@ -4,12 +4,14 @@ the regulations are checked by the services, whose messages the pages show."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 
 from cases.models import Channel, DeliveryMethod, NotifyMethod, Outcome
 from org.models import Department, Window
+from rules.schemas import RejectionGround
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 
@@ -43,12 +45,24 @@ class AcceptForm(forms.Form):
         initial="accept",
         widget=forms.RadioSelect,
     )
-    rejection_reason = forms.CharField(label="不予受理的理由", required=False, widget=TEXTAREA)
-    rejection_basis = forms.CharField(label="依据", required=False, max_length=500)
+    rejection_ground = forms.ChoiceField(
+        label="不予受理的情形", required=False, choices=[], widget=forms.RadioSelect
+    )
+    rejection_reason = forms.CharField(
+        label="具体理由", required=False, widget=TEXTAREA, max_length=2000
+    )
     returned_materials = forms.CharField(label="退回的材料（每行一项）", required=False, widget=TEXTAREA)
 
-    def __init__(self, *args: Any, branch_id: int | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        branch_id: int | None = None,
+        grounds: Sequence[RejectionGround] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.grounds = list(grounds)
+        self.fields["rejection_ground"].choices = ground_choices(grounds)  # type: ignore[attr-defined]
         windows = Window.objects.filter(branch_id=branch_id or 0, is_active=True).order_by("number")
         self.fields["window"].queryset = windows  # type: ignore[attr-defined]
         self.fields["window"].label_from_instance = lambda w: f"{w.number}号窗口 {w.name}"  # type: ignore[attr-defined]
@@ -58,10 +72,10 @@ class AcceptForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("decision") == "reject":
+            if not data.get("rejection_ground"):
+                self.add_error("rejection_ground", "不予受理的，请选择一种法定情形。")
             if not (data.get("rejection_reason") or "").strip():
-                self.add_error("rejection_reason", "不予受理的，请写明理由。")
-            if not (data.get("rejection_basis") or "").strip():
-                self.add_error("rejection_basis", "请写明不予受理的依据。")
+                self.add_error("rejection_reason", "不予受理的，请写明具体理由。")
         return data
 
 
@@ -75,9 +89,22 @@ class SupplementReceiveForm(forms.Form):
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(label="不予受理的理由", widget=TEXTAREA, max_length=2000)
-    legal_basis = forms.CharField(label="依据", max_length=500)
+    """不予受理: one legal ground of the rule set and the explanation (000 §五(二)1;
+    002 篇5 §二5); missing materials are a 补办件, never a ground."""
+
+    ground = forms.ChoiceField(label="不予受理的情形", choices=[], widget=forms.RadioSelect)
+    reason = forms.CharField(label="具体理由", widget=TEXTAREA, max_length=2000)
     returned_materials = forms.CharField(label="退回的材料（每行一项）", required=False, widget=TEXTAREA)
+
+    def __init__(self, *args: Any, grounds: Sequence[RejectionGround] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.grounds = list(grounds)
+        self.fields["ground"].choices = ground_choices(grounds)  # type: ignore[attr-defined]
+
+
+def ground_choices(grounds: Sequence[RejectionGround]) -> list[tuple[str, str]]:
+    """The rule set's grounds as radio choices: the label with its clause."""
+    return [(g.code, f"{g.label}（{g.clause}）") for g in grounds]
 
 
 class CompleteForm(forms.Form):

@@ -231,6 +231,12 @@ class Case(models.Model):
     delivered_at = models.DateTimeField("送达时间", null=True, blank=True)
     delivery_note = models.CharField("送达说明", max_length=200, blank=True, help_text="领取人、邮件单号等")
 
+    # 不予受理: one legal ground of the rule set (code and label as they were on the day),
+    # the teller's explanation, and the basis printed on the 退回件通知单.
+    rejection_ground = models.CharField(
+        "不予受理的情形", max_length=40, blank=True, help_text="限时办结规则集 rejection_grounds 的代码"
+    )
+    rejection_ground_label = models.CharField("不予受理的情形（名称）", max_length=100, blank=True)
     rejection_reason = models.TextField("不予受理的理由", blank=True)
     rejection_basis = models.TextField("不予受理的依据", blank=True)
     returned_materials = models.TextField("退回的材料", blank=True)

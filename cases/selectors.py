@@ -35,13 +35,14 @@ from cases.models import (
     Outcome,
     OverdueFinding,
     Reminder,
+    ReminderKind,
 )
 from common import clock
 from common.actors import staff_of
 from org.access import has_role
 from org.models import Role, Staff
 from rules.models import RuleKind, RuleSet
-from rules.schemas import CaseTimeLimitParams
+from rules.schemas import CaseTimeLimitParams, RejectionGround
 from rules.selectors import rules_in_force
 from workdays.calendar import CalendarNotPublished, calendar_index
 
@@ -53,6 +54,11 @@ ON_THE_CLOCK = (CaseStatus.ACCEPTED, CaseStatus.JOINT)
 
 def case_params(on: date) -> CaseTimeLimitParams:
     return rules_in_force(RuleKind.CASE_TIME_LIMIT, on).params
+
+
+def rejection_grounds(on: date) -> list[RejectionGround]:
+    """The legal grounds of 不予受理 in the rule set in force on `on` (the decision day)."""
+    return list(case_params(on).rejection_grounds)
 
 
 def params_of(case: Case) -> CaseTimeLimitParams:
@@ -318,15 +324,84 @@ def worklist(user: User, key: str, *, today: date, q: str = "", limit: int = 200
     return rows
 
 
-def reminders_for(user: User, *, limit: int = 20) -> list[Reminder]:
+def reminders_for(user: User, *, today: date | None = None, limit: int = 20) -> list[Reminder]:
+    """The person's reminders that still say something true today: one per case and kind
+    (the daily sweep writes a row each day, so yesterday's unread "即将到期" and today's
+    "今日到期" are one reminder), and only while its condition holds — a due-soon reminder
+    until the case is decided or overdue, an overdue one until the result is delivered,
+    an explanation until it is recorded, a handover until its department answers. The
+    text is written again from today's facts (`display_text`): a reminder written
+    yesterday as "将于今天到期" is not shown so today."""
     staff = staff_of(user)
     if staff is None:
         return []
-    return list(
+    today = today or clock.today()
+    rows = (
         Reminder.objects.filter(staff=staff, seen_at__isnull=True)
-        .select_related("case")
-        .order_by("-created_at", "-pk")[:limit]
+        .select_related("case", "case__version", "case__escalation")
+        .order_by("-created_at", "-pk")
     )
+    latest: dict[tuple[int, str], Reminder] = {}
+    for reminder in rows:
+        latest.setdefault((reminder.case_id, reminder.kind), reminder)
+    if not latest:
+        return []
+    kinds = {kind for _, kind in latest}
+    due_soon_days = case_params(today).due_soon_working_days if ReminderKind.DUE_SOON in kinds else 0
+    handovers: dict[int, date | None] = {}
+    if ReminderKind.HANDOVER in kinds and staff.department_id is not None:
+        handovers = dict(
+            Handover.objects.filter(
+                case_id__in=[case_id for case_id, kind in latest if kind == ReminderKind.HANDOVER],
+                department_id=staff.department_id,
+                status=HandoverStatus.OPEN,
+                due_on__lte=today,
+            )
+            .order_by("due_on")
+            .values_list("case_id", "due_on")
+        )
+    current = []
+    for reminder in latest.values():
+        text = _reminder_text(reminder, today=today, due_soon_days=due_soon_days, handovers=handovers)
+        if text is not None:
+            reminder.display_text = text  # type: ignore[attr-defined]
+            current.append(reminder)
+    return current[:limit]
+
+
+def _day(d: date | None) -> str:
+    return f"{d.year}年{d.month}月{d.day}日" if d else "—"
+
+
+def _reminder_text(
+    reminder: Reminder, *, today: date, due_soon_days: int, handovers: dict[int, date | None]
+) -> str | None:
+    """What the reminder says today, or None when its condition no longer holds."""
+    case = reminder.case
+    name = f"受理编号{case.receipt_no}（{case.version.name}）"
+    if reminder.kind == ReminderKind.DUE_SOON:
+        due = due_of(case, today=today, due_soon_days=due_soon_days)
+        if due is None or due.state not in (deadlines.DueState.DUE_SOON, deadlines.DueState.DUE_TODAY):
+            return None
+        when = "今天" if case.deadline == today else _day(case.deadline)
+        return f"办件提醒：{name}将于{when}到期，请按时办结并告知申请人。"
+    if reminder.kind == ReminderKind.OVERDUE:
+        if case.status in (CaseStatus.DELIVERED, CaseStatus.REJECTED, CaseStatus.WITHDRAWN):
+            return None
+        return reminder.text
+    if reminder.kind == ReminderKind.EXPLAIN:
+        try:
+            escalation = case.escalation
+        except ObjectDoesNotExist:
+            return None
+        return reminder.text if escalation_needs_explanation(escalation, today) else None
+    if reminder.kind == ReminderKind.HANDOVER:
+        if case.pk not in handovers:
+            return None
+        if handovers[case.pk] == today:
+            return reminder.text
+        return reminder.text.replace("联办意见今天到期", "联办意见已超过反馈期限")
+    return reminder.text
 
 
 def handovers_for_department(user: User) -> list[Handover]:
@@ -589,6 +664,7 @@ def public_view(case: Case, *, today: date) -> dict[str, Any]:
         "handler_phone": phone,
         "outcome": case.get_outcome_display() if case.outcome else "",
         "refusal_reason": case.refusal_reason if case.outcome == Outcome.REFUSED else "",
+        "rejection_ground": case.rejection_ground_label if case.rejected_at else "",
         "rejection_reason": case.rejection_reason if case.rejected_at else "",
         "decided_at": case.decided_at,
         "delivered_at": case.delivered_at,

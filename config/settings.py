@@ -335,12 +335,14 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Every asset is this site's own (static/vendor, no CDN): scripts only from files of this
-# site (no inline script, no eval), styles from this site and the pages' style attributes,
+# site — no inline script, no inline event handler, no javascript: link, no eval; pages get
+# their behaviour from data attributes read by static/js/app.js, and every browser test
+# fails on a refusal (conftest.py) — styles from this site and the pages' style attributes,
 # images also as data: URLs (QR codes, photos previews), connections (htmx, the event
 # streams) to this site only, and no framing (common/headers.py, docs/security.md).
 CONTENT_SECURITY_POLICY = os.getenv(
     "CONTENT_SECURITY_POLICY",
-    "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; media-src 'self' data: blob:; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
 )

@@ -251,9 +251,26 @@ class OverdueCondition(_Strict):
     text: Text
 
 
+class RejectionGround(_Strict):
+    """A legal ground for not accepting an application (不予受理): what the teller
+    chooses, the clause it comes from, the basis printed on the 退回件通知单 and what the
+    teller's own explanation must say."""
+
+    code: Code
+    label: Text
+    clause: Text
+    basis: Text
+    hint: Text
+
+
 class CaseTimeLimitParams(RuleParams):
     """When the clock of a case starts and what counts as overdue. An offset is the
-    number of days after the event on which counting starts (1 = the next day)."""
+    number of days after the event on which counting starts (1 = the next day).
+
+    Also the legal grounds of 不予受理 (`rejection_grounds`, the premise of 限时办结 in
+    000 §五(二)1 and 002 篇5 §二5) and the words by which an explanation says that
+    materials are missing or incomplete (`missing_material_phrases`): that is never a
+    ground, it is a 补办件 (000 §五(二)2(2); 002 篇5 §二4–5)."""
 
     kind: ClassVar[str] = "case_time_limit"
 
@@ -266,11 +283,24 @@ class CaseTimeLimitParams(RuleParams):
     escalated_day_unit: Literal["calendar", "working"]
     escalated_start_offset_days: int = Field(ge=0)
     overdue_conditions: list[OverdueCondition] = Field(min_length=1)
+    rejection_grounds: list[RejectionGround] = Field(min_length=1)
+    missing_material_phrases: list[Text] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _consistent(self) -> CaseTimeLimitParams:
         _unique([c.code for c in self.overdue_conditions], "overdue_conditions.code")
+        _unique([g.code for g in self.rejection_grounds], "rejection_grounds.code")
+        _unique(list(self.missing_material_phrases), "missing_material_phrases")
         return self
+
+    def rejection_ground(self, code: str) -> RejectionGround | None:
+        return next((g for g in self.rejection_grounds if g.code == code), None)
+
+    def missing_material_phrase(self, text: str) -> str | None:
+        """The first phrase of `missing_material_phrases` the text contains (spaces and
+        punctuation between its characters ignored), or None."""
+        squeezed = "".join(ch for ch in text if ch.isalnum())
+        return next((p for p in self.missing_material_phrases if p in squeezed), None)
 
 
 # ---------------------------------------------------------------------------------------

@@ -46,7 +46,9 @@ from cases.services.joint import case_handover_answer, case_handover_cancel, cas
 from cases.services.overdue import case_deadlines_recompute, case_overdue_check
 from cases.services.query import case_password_reset, case_print_record, new_query_password
 from cases.services.registration import (
+    MISSING_MATERIALS_CODE,
     ApplicantData,
+    CheckedRejection,
     MaterialMark,
     Registration,
     Rejection,
@@ -58,6 +60,8 @@ from cases.services.review import case_review_decide, case_review_request
 from cases.services.supplements import case_reject, case_supplement_receive
 
 __all__ = [
+    "MISSING_MATERIALS_CODE",
+    "CheckedRejection",
     "OPEN",
     "PUBLIC_ACTOR",
     "SWEEP_ACTOR",

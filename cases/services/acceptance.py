@@ -131,7 +131,10 @@ def close_supplement(case: Case, *, actor: AnyActor, at: datetime, note: str) ->
 
 
 def reject(case: Case, rejection: Any, *, actor: AnyActor, at: datetime, **audit: Any) -> None:
-    """不予受理 (002 篇5 §二5): the reason, its basis and the materials handed back."""
+    """不予受理 (002 篇5 §二5): the ground, the explanation, its basis and the materials
+    handed back (a `registration.CheckedRejection`)."""
+    case.rejection_ground = rejection.ground
+    case.rejection_ground_label = rejection.ground_label
     case.rejection_reason = rejection.reason
     case.rejection_basis = rejection.legal_basis
     case.returned_materials = rejection.returned_materials
@@ -142,8 +145,15 @@ def reject(case: Case, rejection: Any, *, actor: AnyActor, at: datetime, **audit
         CaseStatus.REJECTED,
         actor=actor,
         at=at,
-        fields=["rejection_reason", "rejection_basis", "returned_materials", "rejected_at"],
-        note=f"依据：{rejection.legal_basis}",
-        public_note=f"不予受理。理由：{rejection.reason}",
+        fields=[
+            "rejection_ground",
+            "rejection_ground_label",
+            "rejection_reason",
+            "rejection_basis",
+            "returned_materials",
+            "rejected_at",
+        ],
+        note=f"情形：{rejection.ground_label}；依据：{rejection.legal_basis}",
+        public_note=f"不予受理（{rejection.ground_label}）。理由：{rejection.reason}",
         **audit,
     )

@@ -40,13 +40,13 @@ from cases.models import (
     MaterialStatus,
 )
 from cases.services.acceptance import accept, open_supplement, reject
+from cases.services._common import rules_on
 from cases.services.query import new_query_password
 from catalog.models import MaterialRequirement, Matter, MatterStatus, MatterVersion
 from catalog.selectors import version_in_force
 from common import clock, identity
 from common.actors import forbidden
 from common.errors import Conflict, DomainError
-from documents.contexts import REJECTION_FOR_MISSING_MATERIALS
 from org.models import Staff, Window
 
 
@@ -73,11 +73,27 @@ class MaterialMark:
 
 @dataclass(frozen=True)
 class Rejection:
-    """不予受理: the reason, its legal basis and the materials handed back (002 篇5 §二5)."""
+    """不予受理 as asked: one legal ground of the rule set (its code), the teller's own
+    explanation of it and the materials handed back (002 篇5 §二5)."""
 
+    ground: str
+    reason: str
+    returned_materials: str = ""
+
+
+@dataclass(frozen=True)
+class CheckedRejection:
+    """A refusal that passed `check_rejection`: the ground with its label and the basis
+    the 退回件通知单 prints, from the rule set in force on the day of the decision."""
+
+    ground: str
+    ground_label: str
     reason: str
     legal_basis: str
-    returned_materials: str = ""
+    returned_materials: str
+
+
+MISSING_MATERIALS_CODE = "missing_materials_not_a_reason"
 
 
 @dataclass(frozen=True)
@@ -163,22 +179,39 @@ def _clean_marks(version: MatterVersion, marks: Mapping[str, MaterialMark]) -> d
     return result
 
 
-def check_rejection(rejection: Rejection) -> Rejection:
+def check_rejection(rejection: Rejection, *, on: date) -> CheckedRejection:
+    """One ground from the list of the rule set in force on `on` (000 §五(二)1; 002 篇5
+    §二5; 003 首问责任制度 五5) and an explanation of it. Missing or incomplete materials
+    are never a ground (000 §五(二)2(2); 002 篇5 §二4–5 窗口单位不得以申请人提交的材料不全为由
+    拒绝受理): an explanation that says so is refused with `missing_materials_not_a_reason`,
+    and the teller is sent to the 补办件通知单."""
+    params = rules_on(on).params
     reason = (rejection.reason or "").strip()
-    basis = (rejection.legal_basis or "").strip()
+    phrase = params.missing_material_phrase(reason)
+    if phrase is not None:
+        raise DomainError(
+            f"说明里写的是材料问题（“{phrase}”）：不得以申请人提交的材料不全为由不予受理（002 篇5 §二5）。"
+            "材料不齐全或不符合法定形式的，不属于不予受理的情形，应出具补办件通知单，一次性告知需要补齐补正的"
+            "全部材料（000 §五(二)2(2)；002 篇5 §二4）。",
+            code=MISSING_MATERIALS_CODE,
+            phrase=phrase,
+        )
+    ground = params.rejection_ground((rejection.ground or "").strip())
+    if ground is None:
+        labels = "；".join(f"{g.label}（{g.clause}）" for g in params.rejection_grounds)
+        raise DomainError(f"请选择不予受理的情形，只能是：{labels}。", code="invalid_input")
     if len(reason) < 4:
         raise DomainError(
-            "请写明不予受理的理由（002 篇5 §二5：告知申请人不予受理的理由）。", code="invalid_input"
+            f"请写明不予受理的具体理由（{ground.hint}）。告知申请人不予受理的理由，见 002 篇5 §二5。",
+            code="invalid_input",
         )
-    if any(word in reason for word in REJECTION_FOR_MISSING_MATERIALS):
-        raise DomainError(
-            "不得以申请人提交的材料不全为由不予受理（002 篇5 §二5）。材料不全的，请选“需补齐/补正”，"
-            "出具补办件通知单。",
-            code="missing_materials_not_a_reason",
-        )
-    if len(basis) < 2:
-        raise DomainError("请写明不予受理的依据（法规条款或本中心规定）。", code="invalid_input")
-    return Rejection(reason, basis, (rejection.returned_materials or "").strip())
+    return CheckedRejection(
+        ground=ground.code,
+        ground_label=ground.label,
+        reason=reason,
+        legal_basis=ground.basis,
+        returned_materials=(rejection.returned_materials or "").strip(),
+    )
 
 
 def _next_receipt_no(branch_id: int, branch_code: str, day: date) -> str:
@@ -251,8 +284,7 @@ def case_register(
     kind = ApplicantKind.EMPLOYER if matter.service_object == "employer" else ApplicantKind.PERSON
     person = _clean_applicant(applicant, kind, today=today)
     cleaned = _clean_marks(version, marks)
-    if rejection is not None:
-        rejection = check_rejection(rejection)
+    checked = check_rejection(rejection, on=today) if rejection is not None else None
     if ticket is not None:
         _check_ticket(ticket, staff)
         if channel != Channel.COUNTER:
@@ -262,7 +294,7 @@ def case_register(
         raise DomainError("受理窗口不属于您所在的管理部。", code="invalid_input")
     missing = [pk for pk, m in cleaned.items() if m.status == MaterialStatus.MISSING]
     if (
-        rejection is None
+        checked is None
         and missing
         and channel == Channel.COUNTER
         and not any(m.status == MaterialStatus.RECEIVED for m in cleaned.values())
@@ -300,7 +332,7 @@ def case_register(
             )
             status = (
                 CaseStatus.REJECTED
-                if rejection is not None
+                if checked is not None
                 else (CaseStatus.SUPPLEMENT if missing else CaseStatus.ACCEPTED)
             )
             audit = {
@@ -308,8 +340,8 @@ def case_register(
                 "summary": f"登记办件：{version.name}（{version.ref}），{CaseStatus(status).label}",
                 "changes": {"ticket": getattr(ticket, "pk", None), "channel": channel},
             }
-            if rejection is not None:
-                reject(case, rejection, actor=actor, at=now, **audit)
+            if checked is not None:
+                reject(case, checked, actor=actor, at=now, **audit)
             elif missing:
                 open_supplement(case, actor=actor, at=now, **audit)
             else:

@@ -140,7 +140,11 @@ def reminder_mark_seen(
     staff = staff_of(actor)
     if staff is None or reminder.staff_id != staff.pk:
         raise forbidden("这条提醒不是发给您的。")
-    if reminder.seen_at is None:
-        reminder.seen_at = now or clock.now()
-        reminder.save(update_fields=["seen_at"])
+    now = now or clock.now()
+    # The list shows one reminder per case and kind (cases.selectors.reminders_for): the
+    # earlier days' rows of the same case and kind are read with it, or they would come back.
+    Reminder.objects.filter(
+        case_id=reminder.case_id, staff_id=reminder.staff_id, kind=reminder.kind, seen_at__isnull=True
+    ).update(seen_at=now)
+    reminder.refresh_from_db(fields=["seen_at"])
     return reminder

@@ -108,10 +108,10 @@ def case_reject(*, actor: AnyActor, case: Case, rejection: Rejection, now: datet
     check_rights(
         actor, lambda u: access.can_handle(u, case), "只有本管理部的柜员或部门负责人可以作出不予受理决定。"
     )
-    rejection = check_rejection(rejection)
     now = now or clock.now()
+    checked = check_rejection(rejection, on=clock.local_date(now))
     with transaction.atomic():
         case = locked(case)
-        summary = f"不予受理：{rejection.reason[:100]}"
-        reject(case, rejection, actor=actor, at=now, audit="case.reject", summary=summary)
+        summary = f"不予受理（{checked.ground_label}）：{checked.reason[:100]}"
+        reject(case, checked, actor=actor, at=now, audit="case.reject", summary=summary)
         return case

@@ -67,7 +67,7 @@ def test_registration_through_the_api_returns_the_password_once(client, users, c
         ({"materials": []}, 422, "请核对材料"),
         ({"idempotency_key": "not-a-uuid"}, 422, "idempotency_key"),
         (
-            {"rejection": {"reason": "材料不齐，不予受理", "legal_basis": "规定"}},
+            {"rejection": {"ground": "conditions_not_met", "reason": "材料不齐，不予受理"}},
             422,
             "不得以申请人提交的材料不全为由不予受理",
         ),
@@ -167,7 +167,7 @@ def test_supplement_reject_and_review_by_api(client, users, register):
     rejected = _post(
         client,
         base + "/reject",
-        {"reason": "申请人已有未结清的住房公积金贷款，不符合条件", "legal_basis": "本中心贷款管理办法"},
+        {"ground": "conditions_not_met", "reason": "申请人已有未结清的住房公积金贷款，不符合本中心贷款管理办法的条件"},
         users["teller1"],
     )
     assert rejected.status_code == 200 and rejected.json()["status"] == "rejected"
@@ -241,7 +241,7 @@ def test_the_openapi_document_lists_the_case_endpoints(client):
 
 VALID = {
     "supplement": {"material_codes": ["DK015-M01"]},
-    "reject": {"reason": "申请人不符合贷款条件", "legal_basis": "本中心贷款管理办法"},
+    "reject": {"ground": "conditions_not_met", "reason": "申请人不符合本中心贷款管理办法的贷款条件"},
     "handovers": {"department_codes": ["GJ"], "limit_days": 2},
     "handovers/1/opinion": {"opinion": "同意"},
     "escalation": {"authority": "住房公积金管理委员会"},

@@ -156,6 +156,7 @@ def test_a_promised_case_from_the_called_ticket_to_the_citizens_query(page, logi
     page.fill("textarea[name=complete-result]", "准予贷款。贷款金额人民币300,000.00元，期限15年。")
     page.fill("input[name=complete-transaction_no]", "DK20261203000187")
     page.select_option("select[name=complete-notify_method]", "sms")
+    page.once("dialog", lambda dialog: dialog.accept())  # 办结 asks for confirmation (issue 14.9)
     page.get_by_role("button", name="办结", exact=True).click()
     page.wait_for_selector("text=已办结")
     page.fill("input[name=deliver-note]", "申请人本人领取")

@@ -97,8 +97,8 @@ def test_the_rejection_notice_gives_the_reason_and_the_review_route(register):
         "DK015",
         when=at(2026, 11, 23, 10),
         rejection=services.Rejection(
-            "申请人及配偶在本市名下已有两套住房，不符合建造自住住房贷款条件。",
-            "《住房公积金管理条例》第二十六条",
+            "conditions_not_met",
+            "申请人及配偶在本市名下已有两套住房，不符合《住房公积金管理条例》第二十六条建造自住住房贷款条件。",
             "建房用地批准文件（复印件）",
         ),
     )

@@ -87,7 +87,7 @@ def timeline(reference_data, users, make_user, clock):
     # Refused while waiting, reviewed and overturned: the notice closed and opened again.
     refused = register(missing=(name,))
     services.case_reject(
-        actor=teller, case=refused, rejection=services.Rejection("不符合贷款条件的情形", "管理办法")
+        actor=teller, case=refused, rejection=services.Rejection("conditions_not_met", "不符合贷款条件的情形")
     )
     services.case_review_request(case=refused, reason="我认为符合条件，请中心复核这个决定")
     services.case_review_decide(actor=office, case=refused, overturn=True, decision="撤销不予受理，请补齐")

@@ -184,7 +184,7 @@ def test_the_acceptance_form_explains_what_is_wrong(client, users, clock):
     assert response.status_code == 422
     assert "校验位" in response.content.decode()
     data = _accept_data("DK015")
-    data.update(decision="reject", rejection_reason="材料不全", rejection_basis="规定")
+    data.update(decision="reject", rejection_ground="conditions_not_met", rejection_reason="材料不全")
     response = client.post(reverse("case_accept_matter", args=["DK015"]), data)
     assert response.status_code == 422 and "补办件通知单" in response.content.decode()
     assert not Case.objects.exists()

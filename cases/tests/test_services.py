@@ -218,17 +218,17 @@ def test_a_partial_supplement_keeps_waiting(users, clock):
 
 def test_incomplete_materials_are_not_a_reason_to_refuse(users):
     with pytest.raises(DomainError) as err:
-        _register(users, rejection=services.Rejection("申请人材料不全，不予受理", "本中心规定"))
+        _register(users, rejection=services.Rejection("conditions_not_met", "申请人材料不全，不予受理"))
     assert err.value.code == "missing_materials_not_a_reason"
     assert "补办件通知单" in err.value.message
 
 
-def test_a_refusal_needs_a_reason_and_a_basis(users):
+def test_a_refusal_needs_a_ground_and_a_reason(users):
     reg = _register(
         users,
         rejection=services.Rejection(
-            "申请人及配偶名下已有两套住房，不符合建造自住住房贷款条件",
-            "《住房公积金管理条例》第二十六条",
+            "conditions_not_met",
+            "申请人及配偶名下已有两套住房，不符合《住房公积金管理条例》第二十六条建造自住住房贷款条件",
             "建房用地批准文件（复印件）",
         ),
     )
@@ -236,7 +236,7 @@ def test_a_refusal_needs_a_reason_and_a_basis(users):
     assert case.status == CaseStatus.REJECTED and reg.password
     assert case.rejected_at is not None and "两套住房" in case.events.get().public_note
     with pytest.raises(DomainError):
-        services.case_reject(actor=users["teller1"], case=case, rejection=services.Rejection("理由", ""))
+        services.case_reject(actor=users["teller1"], case=case, rejection=services.Rejection("", "理由"))
 
 
 def test_a_case_waiting_for_materials_can_be_refused_and_its_supplement_closes(users):
@@ -245,7 +245,7 @@ def test_a_case_waiting_for_materials_can_be_refused_and_its_supplement_closes(u
         actor=users["teller1"],
         case=case,
         rejection=services.Rejection(
-            "经核实申请人不符合贷款条件，已有未结清的住房公积金贷款", "本中心贷款管理办法"
+            "conditions_not_met", "经核实申请人不符合贷款条件，已有未结清的住房公积金贷款（本中心贷款管理办法）"
         ),
     )
     case.refresh_from_db()
@@ -576,7 +576,7 @@ def test_a_refused_extension_leaves_the_deadline(users, clock):
 def _rejected(users):
     return _register(
         users,
-        rejection=services.Rejection("申请人名下已有两套住房，不符合贷款条件", "本中心贷款管理办法第十条"),
+        rejection=services.Rejection("conditions_not_met", "申请人名下已有两套住房，不符合本中心贷款管理办法第十条的贷款条件"),
     ).case
 
 

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from cases import access, services
+from cases import access, selectors, services
 from cases.forms import AcceptForm
 from cases.models import CaseStatus
 from cases.views._session import keep_password
@@ -108,15 +108,18 @@ def case_accept_matter(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404("该事项目前没有施行中的办事指南。")
     version = version_with_materials(version)
     ticket, ticket_error = _served_ticket(request)
+    grounds = selectors.rejection_grounds(clock.today())
     status = 200
+    missing_materials_refused = False
     if request.method == "POST":
-        form = AcceptForm(request.POST, branch_id=staff.branch_id)
+        form = AcceptForm(request.POST, branch_id=staff.branch_id, grounds=grounds)
         if form.is_valid():
             try:
                 registration = _register(request, form.cleaned_data, matter, version, ticket)
             except DomainError as exc:
                 form.add_error(None, exc.message)
                 status = exc.status if exc.status >= 400 else 422
+                missing_materials_refused = exc.code == services.MISSING_MATERIALS_CODE
             else:
                 case = registration.case
                 if ticket_error:
@@ -138,7 +141,7 @@ def case_accept_matter(request: HttpRequest, code: str) -> HttpResponse:
             "window": ticket.window_id if ticket else None,
             **_appointment_person(ticket),
         }
-        form = AcceptForm(initial=initial, branch_id=staff.branch_id)
+        form = AcceptForm(initial=initial, branch_id=staff.branch_id, grounds=grounds)
         rows = _material_rows(version)
     return render(
         request,
@@ -150,6 +153,8 @@ def case_accept_matter(request: HttpRequest, code: str) -> HttpResponse:
             "rows": rows,
             "ticket": ticket,
             "ticket_error": ticket_error,
+            "grounds": grounds,
+            "missing_materials_refused": missing_materials_refused,
             "employer": matter.service_object == "employer",
             "suspended": matter.status != MatterStatus.ACTIVE,
             "phrase_request": phrase_for(Situation.REQUEST_MATERIALS, version.name),
@@ -173,8 +178,8 @@ def _register(
     rejection = None
     if data["decision"] == "reject":
         rejection = services.Rejection(
+            ground=data["rejection_ground"],
             reason=data["rejection_reason"],
-            legal_basis=data["rejection_basis"],
             returned_materials=data["returned_materials"],
         )
     return services.case_register(

@@ -46,7 +46,9 @@ def _do_reject(request: HttpRequest, case: Case, d: dict[str, Any]) -> str:
     services.case_reject(
         actor=request.user,
         case=case,
-        rejection=services.Rejection(d["reason"], d["legal_basis"], d["returned_materials"]),
+        rejection=services.Rejection(
+            ground=d["ground"], reason=d["reason"], returned_materials=d["returned_materials"]
+        ),
     )
     return "已作出不予受理决定。请打印退回件通知单当场交付申请人。"
 
@@ -193,6 +195,12 @@ def case_action(request: HttpRequest, receipt_no: str, action: str) -> HttpRespo
             if exc.status == 403:
                 raise PermissionDenied(exc.message) from None
             form.add_error(None, exc.message)
+            if exc.code == services.MISSING_MATERIALS_CODE:
+                # Missing materials are a 补办件: point at the notice this case already has.
+                form.supplement_link = (  # type: ignore[attr-defined]
+                    reverse("case_print", args=[case.receipt_no, "supplement", "pdf"]),
+                    "打印本办件的补办件通知单",
+                )
             case.refresh_from_db()
             return detail_response(request, case, {action: form}, status=exc.status)
         messages.success(request, message)

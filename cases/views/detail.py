@@ -122,6 +122,12 @@ def step_form(name: str, case: Case, data: Any = None) -> forms.Form:
         return SupplementReceiveForm(data, choices=choices, prefix=name)
     if name == "handover":
         return HandoverForm(data, exclude_id=case.department_id, prefix=name)
+    if name == "reject":
+        # The grounds of the rule set in force today (the day of the decision); only read
+        # when the case can be refused or a refusal is posted.
+        wanted = data is not None or case.status == CaseStatus.SUPPLEMENT
+        grounds = selectors.rejection_grounds(clock.today()) if wanted else []
+        return RejectForm(data, grounds=grounds, prefix=name)
     return FORMS[name](data, prefix=name)
 
 

@@ -47,7 +47,7 @@ def case_worklist(request: HttpRequest) -> HttpResponse:
     counts = selectors.worklist_counts(request.user, today=today)
     context.update(
         tabs=[(v, counts.get(v.key)) for v in views],
-        reminders=selectors.reminders_for(request.user),
+        reminders=selectors.reminders_for(request.user, today=today),
         my_handovers=selectors.handovers_for_department(request.user) if key == "handovers" else [],
         can_accept=access.can_accept(request.user),
     )

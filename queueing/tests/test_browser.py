@@ -194,6 +194,7 @@ def test_kiosk_booking_teller_and_display_work_together(new_page, live_server, p
     teller.click("button[data-shortcut=F1]")
     timings["call A002 → 1"] = seconds_until_board_shows(board, banner_says("请 A002 号到 1 号窗口办理"))
     teller.wait_for_selector("#ws-current-number")
+    teller.once("dialog", lambda dialog: dialog.accept())  # 办结 asks for confirmation
     teller.click("button[data-shortcut=F4]")  # 办结
     teller.wait_for_selector("text=A002 已办结")
 

@@ -21,7 +21,7 @@ from queueing import selectors, services
 from queueing.constants import LIVE_REFRESH_SECONDS
 from queueing.devices import counter_bound
 from queueing.forms import PauseForm, TransferForm
-from queueing.models import PauseReason, Ticket, TicketStatus, WindowState
+from queueing.models import PauseReason, Ticket, TicketStatus, WindowState, WindowStatus
 from queueing.params import queue_rules
 from queueing.views._common import error_status, friendly_errors
 
@@ -107,6 +107,7 @@ def _workstation_context(staff: Staff, window: Window, **extra: Any) -> dict[str
         "average_minutes": sum(durations) / len(durations) if durations else None,
         "recent": served[:5],
         "recalls_needed": params.recalls_before_no_show,
+        "sign_out_warning": _sign_out_warning(window, categories, counts) if mine else "",
         "transfer_form": TransferForm(windows=others),
         "pause_form": PauseForm(),
         "pause_reasons": PauseReason.choices,
@@ -114,6 +115,29 @@ def _workstation_context(staff: Staff, window: Window, **extra: Any) -> dict[str
         "now": now,
         **extra,
     }
+
+
+def _sign_out_warning(window: Window, categories: frozenset[str], counts: dict[str, int]) -> str:
+    """What 签退 leaves behind: people still waiting for this window's categories that no
+    other window in service (服务中) calls. Empty when nobody would be left waiting."""
+    waiting = {c: counts[c] for c in sorted(categories) if counts.get(c)}
+    if not waiting:
+        return ""
+    others = (
+        WindowState.objects.filter(window__branch_id=window.branch_id, status=WindowStatus.OPEN)
+        .exclude(window=window)
+        .select_related("window", "staff")
+    )
+    served: set[str] = set()
+    for other in others:
+        served |= selectors.serving_categories(other.window, other.staff)
+    alone = [f"{Category(c).label} {n} 人" for c, n in waiting.items() if c not in served]
+    if not alone:
+        return ""
+    return (
+        f"注意：{'、'.join(alone)}仍在等候，目前没有其他服务中的窗口办理这些业务，"
+        "签退后他们无人叫号。请先请引导员安排，或确认有同事接替。"
+    )
 
 
 def _minutes_between(start: datetime | None, end: datetime | None) -> float | None:

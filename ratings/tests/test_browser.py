@@ -104,6 +104,7 @@ def test_a_service_is_rated_on_the_evaluator_once_and_its_bad_rating_is_followed
     assert "胡晓明" in tablet.inner_text("#counter-state")
     tablet.screenshot(path=str(SHOTS / "ratings-evaluator-card.png"))
     page.click("button[data-shortcut=F2]")  # 开始办理
+    page.once("dialog", lambda dialog: dialog.accept())  # 办结 asks for confirmation
     page.click("button[data-shortcut=F4]")  # 办结
 
     # --- The evaluator asks the citizen ----------------------------------------------------------

@@ -133,7 +133,9 @@ class Casework:
         missing: list[str] = []
         if draw < profile.REJECT_SHARE:
             reason, basis = REJECTIONS[choice.category]
-            rejection = cases.Rejection(reason, basis, "申请材料原件")
+            rejection = cases.Rejection(
+                ground="conditions_not_met", reason=f"{reason.rstrip('。')}（{basis}）。", returned_materials="申请材料原件"
+            )
         elif draw < profile.REJECT_SHARE + profile.SUPPLEMENT_SHARE and len(required) >= 2:
             missing = [rng.choice(required)]
         for code, req in choice.materials:

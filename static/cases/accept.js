@@ -26,6 +26,15 @@
     rows.forEach((row) => { const r = row.querySelector("input[value=received]"); if (r) r.checked = true; });
     update();
   });
+  // "改为受理": missing materials are a 补办件, not a refusal (002 篇5 §二4–5): the link
+  // switches the decision back to 受理 and goes to the materials to mark them 需补正.
+  form.addEventListener("click", (event) => {
+    const link = event.target instanceof Element ? event.target.closest("a[data-decision]") : null;
+    if (!link) return;
+    const radio = form.querySelector(`input[name=decision][value="${link.getAttribute("data-decision")}"]`);
+    if (radio) radio.checked = true;
+    update();
+  });
   form.addEventListener("change", update);
   form.addEventListener("submit", () => {
     const button = document.getElementById("submit-accept");

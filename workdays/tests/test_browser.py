@@ -52,6 +52,7 @@ def test_an_administrator_enters_the_2027_notice_previews_it_and_publishes_it(pa
     assert page.get_attribute("td[data-date='2027-02-14']", "class") == "day-makeup_workday"
     page.screenshot(path="var/screenshots/workdays-notice-preview.png", full_page=True)
 
+    page.once("dialog", lambda dialog: dialog.accept())  # publishing asks for confirmation
     page.click("button[value=publish]")
     page.wait_for_selector("text=2027年节假日安排已发布")
     page.fill("input[name=start]", "2026-12-31")

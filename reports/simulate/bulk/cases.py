@@ -36,9 +36,14 @@ from reports.simulate.bulk.people import company_name, credit_code, mobile, pers
 from rules.models import RuleKind
 from workdays.calendar import CalendarNotPublished
 
+# 不予受理 with one legal ground of the case_time_limit rule set (never missing materials,
+# which are a 补办件: 002 篇5 §二5).
 REFUSAL = (
-    "申请人不符合提取条件（未提供购房合同原件）",
-    "《住房公积金管理条例》第二十四条；本中心提取管理办法",
+    "经查询，申请人本年度已办理过同一事由的提取，不符合《住房公积金管理条例》第二十四条及本中心提取管理办法规定的再次提取条件。",
+    "《窗口办件工作规程》二、受理 第5条：申请事项不符合法定条件、窗口单位决定不予受理的，应当填写《退回件通知单》，"
+    "当场交付当事人，并告知申请人不予受理的理由。",
+    "conditions_not_met",
+    "申请事项不符合法定条件",
 )
 
 
@@ -145,6 +150,8 @@ def _case_life(
             rejected_at=received_at + timedelta(minutes=rng.uniform(3, 15)),
             rejection_reason=REFUSAL[0],
             rejection_basis=REFUSAL[1],
+            rejection_ground=REFUSAL[2],
+            rejection_ground_label=REFUSAL[3],
         )
         return
     accepted_at, after_supplement = received_at, False
