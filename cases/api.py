@@ -518,7 +518,8 @@ def case_list(request: HttpRequest, view: str = "all", q: str = "") -> dict[str,
     description=(
         "柜员、部门负责人登记申请（管理部取其所属管理部）。materials 须覆盖该事项现行办事指南的全部材料"
         "（code 见 GET /matters/{code}）；有 missing 的出具补办件通知单，全部 received 的受理并计算办结期限；"
-        "带 rejection 的不予受理（ground 为一种法定情形，理由不得是材料不全，见 GET /cases/rejection-grounds）。idempotency_key 为客户端生成的UUID："
+        "带 rejection 的不予受理（ground 为一种法定情形，理由不得是材料不全，"
+        "见 GET /cases/rejection-grounds）。idempotency_key 为客户端生成的UUID："
         "同一键重复提交返回已登记的办件（200，replayed=true，不再返回查询密码）。"
         "ticket_id 为本人窗口正在办理的排队号。"
     ),
@@ -578,13 +579,15 @@ def case_create(request: HttpRequest, payload: CaseIn) -> Status:
     auth=bearer_or_session,
     response={200: RejectionGroundsOut, **ERRORS},
     summary="不予受理的法定情形",
-    description="限时办结规则集（今天生效的版本）列出的不予受理情形；登记或不予受理时 ground 取其中一个 code。",
+    description="限时办结规则集（今天生效的版本）列出的不予受理情形；"
+    "登记或不予受理时 ground 取其中一个 code。",
 )
 def case_rejection_grounds(request: HttpRequest) -> dict[str, Any]:
     _staff(request)
     return {
         "grounds": [g.model_dump() for g in selectors.rejection_grounds(clock.today())],
-        "not_a_ground": "材料不齐全或不符合法定形式的，出具补办件通知单（000 §五(二)2(2)；002 篇5 §二4、5）。",
+        "not_a_ground": "材料不齐全或不符合法定形式的，"
+        "出具补办件通知单（000 §五(二)2(2)；002 篇5 §二4、5）。",
     }
 
 
@@ -623,7 +626,8 @@ def case_supplement(request: HttpRequest, receipt_no: str, payload: SupplementIn
     description=(
         "ground 为一种法定情形的代码（GET /cases/rejection-grounds），reason 为具体理由。"
         "材料不齐全或不符合法定形式不是不予受理的情形（000 §五(二)2(2)；002 篇5 §二4、5）："
-        "理由写的是材料问题的，返回422 missing_materials_not_a_reason 和 supplement_notice（本办件补办件通知单的地址）。"
+        "理由写的是材料问题的，"
+        "返回422 missing_materials_not_a_reason 和 supplement_notice（本办件补办件通知单的地址）。"
     ),
 )
 def case_reject(request: HttpRequest, receipt_no: str, payload: RejectionIn) -> dict[str, Any]:
@@ -632,7 +636,9 @@ def case_reject(request: HttpRequest, receipt_no: str, payload: RejectionIn) -> 
         case = services.case_reject(actor=request.user, case=case, rejection=_rejection(payload))
     except DomainError as exc:
         if exc.code == services.MISSING_MATERIALS_CODE:
-            exc.extra["supplement_notice"] = reverse("case_print", args=[case.receipt_no, "supplement", "pdf"])
+            exc.extra["supplement_notice"] = reverse(
+                "case_print", args=[case.receipt_no, "supplement", "pdf"]
+            )
         raise
     return _fresh(case)
 

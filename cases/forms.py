@@ -48,9 +48,7 @@ class AcceptForm(forms.Form):
     rejection_ground = forms.ChoiceField(
         label="不予受理的情形", required=False, choices=[], widget=forms.RadioSelect
     )
-    rejection_reason = forms.CharField(
-        label="具体理由", required=False, widget=TEXTAREA, max_length=2000
-    )
+    rejection_reason = forms.CharField(label="具体理由", required=False, widget=TEXTAREA, max_length=2000)
     returned_materials = forms.CharField(label="退回的材料（每行一项）", required=False, widget=TEXTAREA)
 
     def __init__(

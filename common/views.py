@@ -21,7 +21,9 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if request.headers.get("HX-Request"):
         # Http404's own message when a view gave one ("没有这条提醒。"), never a URL pattern dump.
-        message = exception.args[0] if exception and exception.args and isinstance(exception.args[0], str) else ""
+        message = (
+            exception.args[0] if exception and exception.args and isinstance(exception.args[0], str) else ""
+        )
         return _htmx_message(message or "要操作的内容不存在或已被删除，请刷新页面。", 404)
     return render(request, "errors/404.html", status=404)
 

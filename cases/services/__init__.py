@@ -61,11 +61,11 @@ from cases.services.supplements import case_reject, case_supplement_receive
 
 __all__ = [
     "MISSING_MATERIALS_CODE",
-    "CheckedRejection",
     "OPEN",
     "PUBLIC_ACTOR",
     "SWEEP_ACTOR",
     "ApplicantData",
+    "CheckedRejection",
     "MaterialMark",
     "Registration",
     "Rejection",

@@ -39,8 +39,8 @@ from cases.models import (
     DeliveryMethod,
     MaterialStatus,
 )
-from cases.services.acceptance import accept, open_supplement, reject
 from cases.services._common import rules_on
+from cases.services.acceptance import accept, open_supplement, reject
 from cases.services.query import new_query_password
 from catalog.models import MaterialRequirement, Matter, MatterStatus, MatterVersion
 from catalog.selectors import version_in_force

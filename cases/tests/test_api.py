@@ -167,7 +167,10 @@ def test_supplement_reject_and_review_by_api(client, users, register):
     rejected = _post(
         client,
         base + "/reject",
-        {"ground": "conditions_not_met", "reason": "申请人已有未结清的住房公积金贷款，不符合本中心贷款管理办法的条件"},
+        {
+            "ground": "conditions_not_met",
+            "reason": "申请人已有未结清的住房公积金贷款，不符合本中心贷款管理办法的条件",
+        },
         users["teller1"],
     )
     assert rejected.status_code == 200 and rejected.json()["status"] == "rejected"

@@ -145,7 +145,9 @@ def test_the_applicant_asks_for_a_review_of_a_refusal_online(client, register, u
     case = register(
         "DK015",
         when=at(2026, 11, 23, 10),
-        rejection=services.Rejection("conditions_not_met", "申请人名下已有两套住房，不符合本中心贷款管理办法第十条的贷款条件"),
+        rejection=services.Rejection(
+            "conditions_not_met", "申请人名下已有两套住房，不符合本中心贷款管理办法第十条的贷款条件"
+        ),
     )
     password = services.case_password_reset(actor=users["teller1"], case=case)
     client.post(reverse("case_query"), {"no": case.receipt_no, "password": password})
@@ -174,7 +176,9 @@ def test_a_review_can_be_requested_through_the_api(client, register, users):
     case = register(
         "DK015",
         when=at(2026, 11, 23, 10),
-        rejection=services.Rejection("conditions_not_met", "申请人名下已有两套住房，不符合本中心贷款管理办法第十条的贷款条件"),
+        rejection=services.Rejection(
+            "conditions_not_met", "申请人名下已有两套住房，不符合本中心贷款管理办法第十条的贷款条件"
+        ),
     )
     password = services.case_password_reset(actor=users["teller1"], case=case)
     url = API + "/review"

@@ -120,7 +120,10 @@ def test_the_refusal_records_the_ground_its_label_and_basis(users, supplement_ca
     )
     case.refresh_from_db()
     assert case.status == CaseStatus.REJECTED
-    assert (case.rejection_ground, case.rejection_ground_label) == ("conditions_not_met", "申请事项不符合法定条件")
+    assert (case.rejection_ground, case.rejection_ground_label) == (
+        "conditions_not_met",
+        "申请事项不符合法定条件",
+    )
     assert case.rejection_reason == LEGAL_REASONS[1] and "窗口办件工作规程" in case.rejection_basis
     event = case.events.get(to_status=CaseStatus.REJECTED)
     assert "申请事项不符合法定条件" in event.public_note and "不满6个月" in event.public_note
@@ -175,7 +178,9 @@ def _accept_data(**extra) -> dict:
 
 
 @pytest.mark.parametrize(("reason", "phrase"), MISSING_MATERIALS[:4])
-def test_the_acceptance_page_sends_a_missing_material_to_the_supplement_notice(client, users, clock, reason, phrase):
+def test_the_acceptance_page_sends_a_missing_material_to_the_supplement_notice(
+    client, users, clock, reason, phrase
+):
     client.force_login(users["teller1"])
     url = reverse("case_accept_matter", args=["DK015"])
     response = client.post(url, _accept_data(rejection_ground="conditions_not_met", rejection_reason=reason))
@@ -195,7 +200,9 @@ def test_the_acceptance_page_offers_the_grounds_and_needs_one(client, users, clo
     assert 'data-confirm="确定不予受理？' in page
     response = client.post(url, _accept_data(rejection_reason=LEGAL_REASONS[0]))
     assert response.status_code == 422 and "请选择一种法定情形" in response.content.decode()
-    response = client.post(url, _accept_data(rejection_ground="outside_remit", rejection_reason=LEGAL_REASONS[3]))
+    response = client.post(
+        url, _accept_data(rejection_ground="outside_remit", rejection_reason=LEGAL_REASONS[3])
+    )
     assert response.status_code == 302
     case = Case.objects.get()
     assert case.status == CaseStatus.REJECTED and case.rejection_ground == "outside_remit"
@@ -203,7 +210,9 @@ def test_the_acceptance_page_offers_the_grounds_and_needs_one(client, users, clo
     assert "<dt>情形</dt><dd>申请事项不属于住房公积金管理中心职责范围</dd>" in page
 
 
-def test_the_case_page_refuses_missing_materials_and_links_the_supplement_notice(client, users, supplement_case):
+def test_the_case_page_refuses_missing_materials_and_links_the_supplement_notice(
+    client, users, supplement_case
+):
     client.force_login(users["teller1"])
     page = client.get(reverse("case_detail", args=[supplement_case.receipt_no])).content.decode()
     assert 'name="reject-ground"' in page and 'data-confirm="确定不予受理' in page
@@ -246,13 +255,19 @@ def test_the_api_lists_the_grounds_to_staff_only(client, users, clock):
 @pytest.mark.parametrize(
     ("payload", "status", "code"),
     [
-        ({"ground": "conditions_not_met", "reason": "缺少单位公章的申请表"}, 422, "missing_materials_not_a_reason"),
+        (
+            {"ground": "conditions_not_met", "reason": "缺少单位公章的申请表"},
+            422,
+            "missing_materials_not_a_reason",
+        ),
         ({"ground": "materials_incomplete", "reason": LEGAL_REASONS[0]}, 422, "invalid_input"),
         ({"reason": LEGAL_REASONS[0]}, 422, "invalid_input"),  # no ground at all
         ({"ground": "conditions_not_met", "reason": LEGAL_REASONS[0], "legal_basis": "x"}, 200, None),
     ],
 )
-def test_the_api_refusal_needs_a_ground_and_no_missing_materials(client, users, supplement_case, payload, status, code):
+def test_the_api_refusal_needs_a_ground_and_no_missing_materials(
+    client, users, supplement_case, payload, status, code
+):
     url = f"/api/v1/cases/{supplement_case.receipt_no}/reject"
     response = client.post(url, payload, content_type="application/json", **_auth(users["teller1"]))
     assert response.status_code == status, response.content

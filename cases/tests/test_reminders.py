@@ -62,7 +62,11 @@ def test_a_due_soon_reminder_ends_with_its_condition(users, clock, due_13_octobe
     clock.set(2026, 10, 12, 10)
     if step == "complete":
         services.case_complete(
-            actor=users["teller1"], case=case, outcome="approved", result="准予办理", notify_method="in_person"
+            actor=users["teller1"],
+            case=case,
+            outcome="approved",
+            result="准予办理",
+            notify_method="in_person",
         )
     elif step == "withdraw":
         services.case_withdraw(actor=users["teller1"], case=case, reason="申请人书面申请撤回")
@@ -75,7 +79,9 @@ def test_a_due_soon_reminder_ends_with_its_condition(users, clock, due_13_octobe
             explained_to_applicant=True,
         )
         services.case_extension_head_opinion(actor=users["head1"], extension=ext, agree=True, opinion="同意")
-        services.case_extension_leader_decision(actor=users["leader1"], extension=ext, approve=True, opinion="同意")
+        services.case_extension_leader_decision(
+            actor=users["leader1"], extension=ext, approve=True, opinion="同意"
+        )
     assert bool(_shown(users["teller1"], clock)) is shown
 
 
@@ -108,7 +114,9 @@ def test_an_explanation_reminder_ends_when_the_explanation_is_given(users, regis
     assert Reminder.objects.filter(kind=ReminderKind.EXPLAIN).count() == 2
     assert [k for k, _ in _shown(users["teller1"], clock)] == [ReminderKind.EXPLAIN]
     clock.set(2026, 10, 19, 10)
-    services.case_escalation_explain(actor=users["teller1"], case=case, explanation="管委会会议推迟召开，已电话催办")
+    services.case_escalation_explain(
+        actor=users["teller1"], case=case, explanation="管委会会议推迟召开，已电话催办"
+    )
     assert _shown(users["teller1"], clock) == []
 
 
@@ -117,7 +125,9 @@ def test_a_handover_reminder_says_when_it_is_late_and_ends_with_the_answer(users
     head = make_user("head", department=gj)
     case = register("DK016", when=at(2026, 9, 28))
     clock.set(2026, 9, 30, 9)
-    (handover,) = services.case_handover_register(actor=users["teller1"], case=case, departments=[gj], limit_days=2)
+    (handover,) = services.case_handover_register(
+        actor=users["teller1"], case=case, departments=[gj], limit_days=2
+    )
     _sweep(clock, 2026, 10, 8, 7)  # due today
     assert "今天到期" in _shown(head, clock)[0][1]
     clock.set(2026, 10, 9, 7)  # not swept yet: yesterday's row, today's words

@@ -245,7 +245,8 @@ def test_a_case_waiting_for_materials_can_be_refused_and_its_supplement_closes(u
         actor=users["teller1"],
         case=case,
         rejection=services.Rejection(
-            "conditions_not_met", "经核实申请人不符合贷款条件，已有未结清的住房公积金贷款（本中心贷款管理办法）"
+            "conditions_not_met",
+            "经核实申请人不符合贷款条件，已有未结清的住房公积金贷款（本中心贷款管理办法）",
         ),
     )
     case.refresh_from_db()
@@ -576,7 +577,9 @@ def test_a_refused_extension_leaves_the_deadline(users, clock):
 def _rejected(users):
     return _register(
         users,
-        rejection=services.Rejection("conditions_not_met", "申请人名下已有两套住房，不符合本中心贷款管理办法第十条的贷款条件"),
+        rejection=services.Rejection(
+            "conditions_not_met", "申请人名下已有两套住房，不符合本中心贷款管理办法第十条的贷款条件"
+        ),
     ).case
 
 

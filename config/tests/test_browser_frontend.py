@@ -147,7 +147,11 @@ def _register(code: str = "DK015", *, missing: bool = False, when: datetime | No
     matter = Matter.objects.get(code=code)
     if matter.service_object == "employer":
         applicant = services.ApplicantData(
-            name="邯郸市示例科技有限公司", phone=MOBILE, credit_code=CREDIT_CODE, agent_name="王芳", agent_id_number=PERSON_ID
+            name="邯郸市示例科技有限公司",
+            phone=MOBILE,
+            credit_code=CREDIT_CODE,
+            agent_name="王芳",
+            agent_id_number=PERSON_ID,
         )
     else:
         applicant = services.ApplicantData(name="李明", phone=MOBILE, id_number=PERSON_ID)
@@ -288,7 +292,9 @@ def test_signing_out_warns_when_nobody_else_serves_the_people_waiting(page, logi
     assert WindowState.objects.get(window=_window(1)).staff_id is None
 
 
-def test_a_refusal_to_accept_asks_first_and_missing_materials_lead_to_the_supplement_notice(page, login, centre):
+def test_a_refusal_to_accept_asks_first_and_missing_materials_lead_to_the_supplement_notice(
+    page, login, centre
+):
     from cases.models import CaseStatus
 
     case = _register(missing=True)
@@ -315,7 +321,10 @@ def test_a_refusal_to_accept_asks_first_and_missing_materials_lead_to_the_supple
     case.refresh_from_db()
     assert case.status == CaseStatus.SUPPLEMENT
 
-    page.fill("textarea[name=reject-reason]", "经查询，申请人及配偶在本市名下已有两套住房，不符合本中心个人住房贷款管理办法的贷款条件。")
+    page.fill(
+        "textarea[name=reject-reason]",
+        "经查询，申请人及配偶在本市名下已有两套住房，不符合本中心个人住房贷款管理办法的贷款条件。",
+    )
     page.click("#reject button[type=submit]")
     page.wait_for_selector("text=已作出不予受理决定")
     case.refresh_from_db()

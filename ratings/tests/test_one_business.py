@@ -332,7 +332,9 @@ def test_a_ratings_page_names_the_other_rating_of_its_business_and_which_counts(
 
 
 @pytest.mark.browser
-def test_the_window_score_page_explains_the_merged_rating_in_the_browser(page, login, office, rated_pair, clock):
+def test_the_window_score_page_explains_the_merged_rating_in_the_browser(
+    page, login, office, rated_pair, clock
+):
     from pathlib import Path
 
     clock.stop()  # the live server runs on from the suite's moment

@@ -134,7 +134,9 @@ class Casework:
         if draw < profile.REJECT_SHARE:
             reason, basis = REJECTIONS[choice.category]
             rejection = cases.Rejection(
-                ground="conditions_not_met", reason=f"{reason.rstrip('。')}（{basis}）。", returned_materials="申请材料原件"
+                ground="conditions_not_met",
+                reason=f"{reason.rstrip('。')}（{basis}）。",
+                returned_materials="申请材料原件",
             )
         elif draw < profile.REJECT_SHARE + profile.SUPPLEMENT_SHARE and len(required) >= 2:
             missing = [rng.choice(required)]

@@ -33,7 +33,9 @@ def test_a_version_stored_without_the_grounds_gets_them_and_keeps_everything_els
     # As a database migrated before issue 14.8 holds it.
     old_params = {k: v for k, v in row.params.items() if k not in migration.FIELDS}
     old_interpretations = [
-        i for i in row.interpretations if "rejection_grounds" not in i["interpretation"]
+        i
+        for i in row.interpretations
+        if "rejection_grounds" not in i["interpretation"]
         and "missing_material_phrases" not in i["interpretation"]
     ]
     row.params, row.interpretations, row.source = old_params, old_interpretations, migration.OLD_SOURCE
