@@ -18,6 +18,11 @@ def pytest_configure(config):
 
     # Password hashing is deliberately slow; tests create many accounts.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Assigning a setting sends no setting_changed signal: forget any hasher list an import
+    # may already have read (one slow PBKDF2 hash per demo account made the suite 3× slower).
+    from django.contrib.auth.hashers import reset_hashers
+
+    reset_hashers(setting="PASSWORD_HASHERS")
     # Tests move the clock across hours and days while signed in (force_login), and sign
     # the administrator in without a phone: the idle timeout, the session's length and the
     # second factor have their own tests (org/tests/test_login.py), which switch them on.
@@ -28,8 +33,9 @@ def pytest_configure(config):
 
 # --- Personal data never reaches a log (issue 15) -------------------------------------------
 # Every record any test logs goes, besides pytest's own capture, through a handler set up
-# like production's (the RedactPersonalData filter of settings.LOGGING); at the end of the
-# run its whole output is scanned for identity and mobile numbers.
+# like production's (the RedactPersonalData filter of settings.LOGGING); after each test
+# what it logged is scanned for identity and mobile numbers, and a leak fails that test
+# (per test, so that it also holds when the suite runs on several workers).
 
 _LOG_OUTPUT = io.StringIO()
 _PERSONAL = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|1[3-9]\d{9})(?![0-9A-Za-z])")
@@ -47,11 +53,14 @@ def _production_log_handler():
     logging.getLogger().removeHandler(handler)
 
 
-def pytest_sessionfinish(session, exitstatus):
-    leaks = sorted(set(_PERSONAL.findall(_LOG_OUTPUT.getvalue())))
-    if leaks:
-        print(f"\n== Personal numbers reached the log of this run: {leaks[:10]}")
-        session.exitstatus = 1
+@pytest.fixture(autouse=True)
+def _no_personal_numbers_in_the_log(_production_log_handler):
+    _LOG_OUTPUT.seek(0)
+    _LOG_OUTPUT.truncate()
+    yield
+    logged = _LOG_OUTPUT.getvalue()
+    leaks = sorted(set(_PERSONAL.findall(logged)))
+    assert not leaks, f"personal numbers reached the log: {leaks[:10]}"
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.hashers import check_password
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Q, QuerySet
@@ -39,6 +39,7 @@ from cases.models import (
 )
 from common import clock
 from common.actors import staff_of
+from common.passwords import check_against_nothing
 from org.access import has_role
 from org.models import Role, Staff
 from rules.models import RuleKind, RuleSet
@@ -568,14 +569,11 @@ def case_public_lookup(receipt_no: str, password: str) -> Case | None:
     number = (receipt_no or "").strip().upper()
     case = Case.objects.filter(receipt_no=number).first() if number else None
     if case is None:
-        check_password(password or "", _DUMMY_HASH)
+        check_against_nothing(password)
         return None
     if not check_password((password or "").strip(), case.query_password_hash):
         return None
     return case
-
-
-_DUMMY_HASH = make_password("not-a-case-query-password")
 
 
 def public_timeline(case: Case) -> list[CaseEvent]:

@@ -12,6 +12,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 PYTEST=".venv/bin/pytest"
+# Both cores (pytest-xdist): each worker has its own test database (…_gw0, …_gw1).
+WORKERS="${WSM_TEST_WORKERS:-auto}"
 CI="${CI:-false}"
 summary=()
 status=0
@@ -42,16 +44,24 @@ if [ ! -x /usr/bin/chromium ]; then
     summary+=("browser tests: SKIPPED — /usr/bin/chromium is missing (apt-get install chromium)")
   fi
 fi
-TEST_SQLITE_PATH="$work/test.sqlite3" run_pytest "SQLite" --durations=20 "$@"
+TEST_SQLITE_PATH="$work/test.sqlite3" run_pytest "SQLite" -n "$WORKERS" --durations=20 "$@"
 
 # --- 1b. SQLite at a second date ---------------------------------------------------
 # Every test starts at the suite's pinned moment (WSM_TEST_NOW, default in
-# common/testing.py). The tests again, without the browser, with the clock on the first
-# working day after the National Day holiday and the first of a quarter: whatever reads
-# "today" (demo data, dashboards, deadlines, worklists) must hold on any date.
+# common/testing.py). The tests that read "today" — the calendar and deadlines, demo data,
+# dashboards, reviews and appraisal quarters, worklists and sweeps — again, without the
+# browser, with the clock on the first working day after the National Day holiday and the
+# first of a quarter: they must hold on any date. (`WSM_TEST_NOW=… make test-sqlite` runs
+# everything at any moment.)
 SECOND_DATE="${WSM_TEST_NOW_SECOND:-2026-10-08T09:30:00+08:00}"
-WSM_TEST_NOW="$SECOND_DATE" TEST_SQLITE_PATH="$work/test2.sqlite3" \
-  run_pytest "SQLite at $SECOND_DATE" -q -m "not browser" "$@"
+DATED=(workdays cases appraisal reports common/tests/test_periods.py
+       complaints/tests/test_time_limits.py complaints/tests/test_pages.py
+       supervision/tests/test_demo.py supervision/tests/test_pages.py
+       ratings/tests/test_callbacks_surveys.py org/tests/test_commands.py)
+if [ $# -eq 0 ]; then
+  WSM_TEST_NOW="$SECOND_DATE" TEST_SQLITE_PATH="$work/test2.sqlite3" \
+    run_pytest "SQLite at $SECOND_DATE" -q -n "$WORKERS" -m "not browser" "${DATED[@]}"
+fi
 
 # --- 2. PostgreSQL -----------------------------------------------------------
 find_pg_bin() {
@@ -87,7 +97,7 @@ else
      && as_pg "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" -l "$work/pg.log" -w \
           -o "-p $port -k $work -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
           start >/dev/null; then
-    DATABASE_URL="postgres://postgres@127.0.0.1:$port/wsm" run_pytest "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}')" -m "not browser" --durations=20 "$@"
+    DATABASE_URL="postgres://postgres@127.0.0.1:$port/wsm" run_pytest "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}')" -n "$WORKERS" -m "not browser" --durations=20 "$@"
   else
     cat "$work/initdb.log" "$work/pg.log" 2>/dev/null | tail -20
     summary+=("PostgreSQL: FAILED — could not start a throw-away cluster"); status=1

@@ -22,6 +22,7 @@ from common import clock
 from common.actors import Actor, forbidden, user_or_none
 from common.errors import DomainError
 from common.identity import validate_landline_or_mobile
+from common.passwords import check_against_nothing
 from common.uploads import check_upload
 from complaints.conf import (
     ATTACHMENT_MAX_BYTES,
@@ -54,10 +55,6 @@ from org.access import has_role, user_roles
 from org.models import Branch, Department, Role, Staff, Window
 from rules.models import RuleKind
 from rules.selectors import rules_in_force
-
-# A hash to check against when the number is unknown, so that a wrong number and a
-# wrong password take the same time (and get the same answer).
-_DUMMY_PASSWORD_HASH = make_password("not-a-complaint-password")
 
 
 def new_query_password() -> str:
@@ -221,7 +218,7 @@ def complaint_public_lookup(no: str, password: str) -> Complaint | None:
     after the same work, for an unknown number and a wrong password."""
     complaint = Complaint.objects.filter(no=no.strip().upper()).first()
     if complaint is None:
-        check_password(password, _DUMMY_PASSWORD_HASH)
+        check_against_nothing(password)
         return None
     if not check_password(password, complaint.query_password_hash):
         return None
