@@ -9,6 +9,7 @@ import asyncio
 import json
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.db import connection, transaction
@@ -20,6 +21,13 @@ from queueing.models import BoardEvent, DeviceKind
 from queueing.tests.conftest import C, W, window
 
 WAIT = 5.0  # seconds a test waits for a message that must come
+
+
+def run_async(coroutine):
+    """asyncio.run in a thread of its own: a browser test earlier in this worker leaves
+    Playwright's event loop running in the main thread, where asyncio.run refuses."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 @pytest.fixture
@@ -103,7 +111,7 @@ def test_an_async_mailbox_wakes_on_a_message_and_times_out_into_a_heartbeat():
         frame = await subscription.get(5)
         return frame, time.monotonic() - started
 
-    frame, waited = asyncio.run(scenario())
+    frame, waited = run_async(scenario())
     assert frame.startswith(b"id: 5\n") and waited < 1
 
 
@@ -289,7 +297,7 @@ def _asgi_get(app, path: str, headers: dict[str, str], *, action, wait_for: str,
             await asyncio.wait_for(task, timeout)
         return received
 
-    return asyncio.run(scenario())
+    return run_async(scenario())
 
 
 @pytest.fixture

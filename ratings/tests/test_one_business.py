@@ -57,9 +57,7 @@ def accept_case(teller: Staff, ticket, code: str = "TQ001", *, refuse: bool = Fa
         for m in version.materials.all()
     }
     rejection = (
-        cases.Rejection(reason="申请事项不属于本中心职权范围", legal_basis="《住房公积金管理条例》")
-        if refuse
-        else None
+        cases.Rejection(ground="outside_remit", reason="申请事项不属于本中心职权范围") if refuse else None
     )
     return cases.case_register(
         actor=teller.user,

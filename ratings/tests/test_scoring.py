@@ -113,6 +113,7 @@ def test_citizen_score_is_a_frozen_dataclass_with_the_agreed_fields():
         "r",
         "score",
         "rules_ref",
+        "merged",  # ratings of the same business not counted twice (issue 14.3)
     ]
     score = citizen_score(params=HANDAN, counts={5: 1})
     with pytest.raises(AttributeError):

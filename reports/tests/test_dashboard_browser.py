@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from org.models import Branch, Category
 from reports.tests.test_dashboard_support import at, hall_in_known_states, install_clock
@@ -61,9 +62,7 @@ def test_the_branch_dashboard_refreshes_by_itself_when_a_ticket_is_taken(page, l
 
     clock.set(9, 31)
     queue.ticket_take(actor="kiosk:test", branch=hall.hd01, category=Category.LOAN)
-    page.wait_for_function(
-        "document.querySelector('[data-dash=taken]').textContent.trim() === '11'", timeout=15_000
-    )
+    expect(taken).to_have_text("11", timeout=15_000)
     assert waiting.inner_text() == "9"
 
     page.set_viewport_size({"width": 820, "height": 1180})
@@ -82,6 +81,4 @@ def test_the_centre_dashboard_refreshes_by_itself_when_a_ticket_is_taken(page, l
 
     clock.set(9, 32)
     queue.ticket_take(actor="kiosk:test", branch=hall.wa01, category=Category.LOAN)
-    page.wait_for_function(
-        "document.querySelector('.dash-kpis [data-dash=taken]').textContent.trim() === '17'", timeout=15_000
-    )
+    expect(taken).to_have_text("17", timeout=15_000)

@@ -40,7 +40,7 @@ def test_the_staffing_advice_draws_its_chart_and_switches_weekdays_in_place(
     assert page.locator("[data-staffing-weekday='3']").is_visible()
     assert not monday.is_visible()
     assert page.url.endswith("weekday=3") and page.url != url_before
-    page.wait_for_function("document.querySelector('#staffing-chart').textContent.includes('周三')")
+    page.wait_for_function("() => document.querySelector('#staffing-chart').textContent.includes('周三')")
 
     page.set_viewport_size({"width": 820, "height": 1180})
     page.screenshot(path=str(SHOTS / "reports_staffing_tablet.png"), full_page=True)
