@@ -4,14 +4,19 @@
 The history is generated once for the module (inside a transaction rolled back at the
 end) over 8–11 October 2026: Thursday, Friday, the 调休 working Saturday and a Sunday.
 Its first day is generated on its own before, from the same starting point (a savepoint),
-to check that the run is deterministic."""
+to check that the run is deterministic.
+
+The history's days are fixed, so the module runs at a fixed moment after them (MOMENT),
+whatever the suite's pinned moment is (WSM_TEST_NOW, which the second-date pass sets to
+8 October itself): the generation and every test read the same "today"."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -19,11 +24,21 @@ from django.db import transaction
 from django.db.models import F, Max, Q
 
 from common import clock
+from common.testing import FrozenClock, stop_all
 
 START, END = date(2026, 10, 8), date(2026, 10, 11)
 WORKING_DAYS = {date(2026, 10, 8), date(2026, 10, 9), date(2026, 10, 10)}
 SEED, VOLUME = 2026, 0.5
 FINAL = {"done", "no_show", "cancelled"}
+MOMENT = datetime(2026, 12, 7, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock():
+    """Overrides the suite's fixture of this name: this module's moment is MOMENT."""
+    FrozenClock(MOMENT, tick=True)
+    yield
+    stop_all()
 
 
 @dataclass
@@ -64,6 +79,7 @@ def history(django_db_setup, django_db_blocker):
     from workdays.calendar import calendar_invalidate
 
     with django_db_blocker.unblock(), transaction.atomic():
+        generating = FrozenClock(MOMENT)
         seed_demo()
         before = transaction.savepoint()
         # The first day alone, then (from the same starting point) the whole period: the
@@ -73,6 +89,7 @@ def history(django_db_setup, django_db_blocker):
         transaction.savepoint_rollback(before)
         calendar_invalidate()
         output = simulate(start=START.isoformat(), end=END.isoformat(), seed=SEED, volume=VOLUME)
+        generating.stop()
         yield History(output=output, alone=alone, within=fingerprint(START))
         transaction.set_rollback(True)
 

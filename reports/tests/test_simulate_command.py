@@ -4,7 +4,7 @@ and the simulated clock (the history itself: reports/tests/test_simulate.py)."""
 from __future__ import annotations
 
 import re
-from datetime import date, time
+from datetime import date, time, timedelta
 from io import StringIO
 from pathlib import Path
 
@@ -114,5 +114,6 @@ def test_bulk_mode_hands_the_period_scale_and_seed_to_the_bulk_generator(db, mon
 
 
 def test_it_asks_for_the_demo_centre_on_an_empty_database(db) -> None:
+    yesterday = (clock.today() - timedelta(days=1)).isoformat()
     with pytest.raises(CommandError, match="seed_demo"):
-        simulate(start="2026-10-09", end="2026-10-09")
+        simulate(start=yesterday, end=yesterday)
